@@ -1,0 +1,25 @@
+//! The `posture` binary: command-line parsing and dispatch. The only crate
+//! that reads the environment, flags and files named by the user.
+
+mod cli;
+mod commands;
+mod exit;
+mod output;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let result = match args.command {
+        cli::Command::Scan(scan) => commands::scan::run(scan),
+        cli::Command::Catalog(catalog) => commands::catalog::run(catalog),
+    };
+    match result {
+        Ok(code) => code.into(),
+        Err(failure) => {
+            eprintln!("posture: {failure}");
+            exit::Code::BadInput.into()
+        }
+    }
+}

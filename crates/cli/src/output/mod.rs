@@ -1,0 +1,3 @@
+//! Report and listing formats, one module each.
+
+pub mod table;
