@@ -75,10 +75,7 @@ impl Evaluator {
     /// Binds a resource's variables; evaluate any number of controls on it.
     pub fn bind<'e>(&'e self, subject: &Subject<'_>) -> Bound<'e> {
         let mut ctx = self.root.new_inner_scope();
-        let conversion = cel::to_value(subject.config).map_err(|e| e.to_string());
-        if let Ok(resource) = &conversion {
-            ctx.add_variable_from_value("resource", resource.clone());
-        }
+        ctx.add_variable_from_value("resource", object_to_cel(subject.config));
         ctx.add_variable_from_value("name", subject.name.to_owned());
         ctx.add_variable_from_value("id", subject.id.to_owned());
         ctx.add_variable_from_value("region", subject.region.to_owned());
@@ -89,17 +86,39 @@ impl Evaluator {
             .map(|(k, v)| (k.clone(), Value::String(Arc::new(v.clone()))))
             .collect();
         ctx.add_variable_from_value("tags", tags);
-        Bound {
-            ctx,
-            conversion_error: conversion.err(),
-        }
+        Bound { ctx }
     }
+}
+
+/// Converts JSON to CEL values: integers become `int` (CEL's default
+/// integer type, so `resource.port == 22` compares like with like), and only
+/// integers beyond `i64` become `uint`.
+pub fn json_to_cel(value: &serde_json::Value) -> Value {
+    match value {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Value::Int(i),
+            (None, Some(u)) => Value::UInt(u),
+            _ => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_json::Value::String(s) => Value::String(Arc::new(s.clone())),
+        serde_json::Value::Array(items) => Value::List(Arc::new(items.iter().map(json_to_cel).collect())),
+        serde_json::Value::Object(map) => object_to_cel(map),
+    }
+}
+
+fn object_to_cel(map: &serde_json::Map<String, serde_json::Value>) -> Value {
+    let entries: std::collections::HashMap<cel::objects::Key, Value> = map
+        .iter()
+        .map(|(k, v)| (cel::objects::Key::String(Arc::new(k.clone())), json_to_cel(v)))
+        .collect();
+    Value::Map(cel::objects::Map { map: Arc::new(entries) })
 }
 
 /// A resource bound into an evaluation context.
 pub struct Bound<'e> {
     ctx: Context<'e, 'static>,
-    conversion_error: Option<String>,
 }
 
 impl std::fmt::Debug for Bound<'_> {
@@ -110,9 +129,6 @@ impl std::fmt::Debug for Bound<'_> {
 
 impl Bound<'_> {
     pub fn evaluate(&self, control: &Control) -> Outcome {
-        if let Some(e) = &self.conversion_error {
-            return Outcome::error(format!("resource cannot be evaluated: {e}"));
-        }
         if let Some(applies) = &control.applies {
             match self.run(applies.program()) {
                 Ok(true) => {}
@@ -143,7 +159,7 @@ impl Bound<'_> {
             Ok(Value::Bool(b)) => Ok(b),
             Ok(other) => Err(format!("expression gave {other:?}, not a bool")),
             Err(ExecutionError::NoSuchKey(key)) => {
-                Err(format!("field {key:?} was not collected"))
+                Err(format!("field {key:?} is missing (not collected)"))
             }
             Err(e) => Err(e.to_string()),
         }

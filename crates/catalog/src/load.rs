@@ -261,7 +261,7 @@ fn load_control(file: &SourceFile, findings: &mut Findings) -> Option<Control> {
                 continue;
             }
         };
-        let config = match serde_json::to_value(&fixture.resource) {
+        let config = match serde_json::to_value(&fixture.resource).map(with_nulls) {
             Ok(serde_json::Value::Object(map)) => map,
             _ => {
                 findings.error(path, format!("fixture {:?}: resource is not a table", fixture.name));
@@ -298,6 +298,19 @@ fn load_control(file: &SourceFile, findings: &mut Findings) -> Option<Control> {
         source: file.path.clone(),
         custom: file.custom,
     })
+}
+
+/// TOML has no null: fixtures write [`NULL_MARKER`] where a value is null.
+pub const NULL_MARKER: &str = "__NULL__";
+
+fn with_nulls(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) if s == NULL_MARKER => Value::Null,
+        Value::Array(items) => Value::Array(items.into_iter().map(with_nulls).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, with_nulls(v))).collect()),
+        other => other,
+    }
 }
 
 fn load_policies(file: &SourceFile, policies: &mut Vec<Policy>, findings: &mut Findings) {

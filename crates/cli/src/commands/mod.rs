@@ -4,7 +4,7 @@ pub mod catalog;
 pub mod scan;
 
 use anyhow::Context as _;
-use posture_catalog::{Catalog, source};
+use posture_catalog::{Catalog, Level, source};
 use std::path::Path;
 
 /// The built-in catalogue plus the user's custom controls, or every finding.
@@ -14,7 +14,11 @@ pub fn load_catalog(controls_dir: Option<&Path>) -> anyhow::Result<Catalog> {
         None => Vec::new(),
     };
     Catalog::load_with_custom(custom).map_err(|findings| {
-        let listed: Vec<String> = findings.iter().map(|f| format!("  {f}")).collect();
-        anyhow::anyhow!("the catalogue has errors:\n{}", listed.join("\n"))
+        let listed: Vec<String> = findings
+            .iter()
+            .filter(|f| f.level == Level::Error)
+            .map(|f| format!("  {f}"))
+            .collect();
+        anyhow::anyhow!("the catalogue has errors (see `posture catalog lint`):\n{}", listed.join("\n"))
     })
 }

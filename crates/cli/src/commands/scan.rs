@@ -1,8 +1,99 @@
 //! `posture scan`: evaluate an inventory and report.
 
-use crate::cli::ScanArgs;
+use super::load_catalog;
+use crate::cli::{FailOn, ReportFormat, ScanArgs};
 use crate::exit::Code;
+use crate::output;
+use anyhow::{Context as _, bail};
+use posture_engine::{Options, Report, Selection};
+use posture_inventory::InventoryReader;
+use posture_model::{Severity, Status};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 
-pub fn run(_args: ScanArgs) -> anyhow::Result<Code> {
-    anyhow::bail!("scan is being built")
+pub fn run(args: ScanArgs) -> anyhow::Result<Code> {
+    let catalog = load_catalog(args.controls_dir.as_deref())?;
+    let now = match &args.at {
+        Some(text) => chrono::DateTime::parse_from_rfc3339(text)
+            .with_context(|| format!("--at {text:?} is not an RFC 3339 time"))?
+            .to_utc(),
+        None => chrono::Utc::now(),
+    };
+    let input: Box<dyn BufRead + Send> = if args.inventory.as_os_str() == "-" {
+        Box::new(BufReader::new(io::stdin()))
+    } else {
+        let file = File::open(&args.inventory)
+            .with_context(|| format!("opening inventory {}", args.inventory.display()))?;
+        Box::new(BufReader::with_capacity(1 << 20, file))
+    };
+    let name = args.inventory.display().to_string();
+    let reader = InventoryReader::open(input).with_context(|| name.clone())?;
+    let provider = reader.header().provider;
+    let mandate = match &args.mandate {
+        Some(key) => {
+            let Some(mandate) = catalog.mandate(key) else {
+                let known: Vec<&str> = catalog.mandates.iter().map(|m| m.id.as_str()).collect();
+                bail!("unknown mandate {key:?}; known mandates: {}", known.join(", "));
+            };
+            if !mandate.providers.contains(&provider) {
+                bail!("mandate {} has no mapping for {provider} inventories", mandate.id);
+            }
+            Some(mandate)
+        }
+        None => None,
+    };
+    let selection = match mandate {
+        Some(m) => Selection::mandate(&catalog, m, provider),
+        None => Selection::provider(&catalog, provider),
+    };
+    let pool = rayon_pool(args.threads)?;
+    let report = pool
+        .install(|| posture_engine::evaluate(reader, &selection, &Options::at(now)))
+        .with_context(|| name.clone())?;
+
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    match args.format {
+        ReportFormat::Table => output::report_table::write(&mut out, &report, &selection)?,
+        ReportFormat::Json => output::json::write(&mut out, &report, &selection)?,
+        ReportFormat::Csv => output::csv::write(&mut out, &report, &selection)?,
+    }
+    out.flush()?;
+    Ok(match args.fail_on {
+        Some(threshold) if fails_at(&report, &selection, severity_of(threshold)) => Code::Findings,
+        _ => Code::Ok,
+    })
+}
+
+fn severity_of(fail_on: FailOn) -> Severity {
+    match fail_on {
+        FailOn::Info => Severity::Info,
+        FailOn::Low => Severity::Low,
+        FailOn::Medium => Severity::Medium,
+        FailOn::High => Severity::High,
+        FailOn::Critical => Severity::Critical,
+    }
+}
+
+/// Whether a control of `threshold` severity or higher failed.
+fn fails_at(report: &Report, selection: &Selection<'_>, threshold: Severity) -> bool {
+    report
+        .controls
+        .iter()
+        .any(|c| c.status == Status::Fail && selection.catalog.controls[c.control].severity >= threshold)
+}
+
+fn rayon_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        if n == 0 {
+            bail!("--threads must be at least 1");
+        }
+        builder = builder.num_threads(n);
+    }
+    builder.build().context("starting worker threads")
 }
