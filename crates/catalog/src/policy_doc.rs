@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 /// Condition keys that narrow a statement to known principals or networks.
-const NARROWING_KEYS: [&str; 13] = [
+const NARROWING_KEYS: [&str; 14] = [
+    "aws:sourceip",
     "aws:sourceaccount",
     "aws:sourceowner",
     "aws:sourcearn",
@@ -64,7 +65,9 @@ fn narrowed_by_condition(statement: &Value) -> bool {
     operators.values().any(|keys| match keys {
         Value::Object(keys) => keys.iter().any(|(key, value)| {
             NARROWING_KEYS.contains(&key.to_ascii_lowercase().as_str())
-                && !strings(Some(value)).iter().any(|v| v.contains('*'))
+                && !strings(Some(value))
+                    .iter()
+                    .any(|v| v.contains('*') || *v == "0.0.0.0/0" || *v == "::/0")
                 && !strings(Some(value)).is_empty()
         }),
         _ => false,
@@ -163,6 +166,12 @@ mod tests {
         let wildcard_condition = json!({"Statement": [{"Effect": "Allow", "Principal": "*",
             "Condition": {"StringLike": {"aws:SourceArn": "*"}}}]});
         assert!(allows_public(&wildcard_condition));
+        let fixed_ips = json!({"Statement": [{"Effect": "Allow", "Principal": "*",
+            "Condition": {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}}]});
+        assert!(!allows_public(&fixed_ips));
+        let any_ip = json!({"Statement": [{"Effect": "Allow", "Principal": "*",
+            "Condition": {"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}}]});
+        assert!(allows_public(&any_ip));
         assert!(!allows_public(&Value::Null));
     }
 
