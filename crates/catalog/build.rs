@@ -24,16 +24,24 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) {
 }
 
 fn main() {
-    let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = manifest.join("../../catalog");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
-    let mut code = String::from("/// Every catalogue file, as (path relative to `catalog/`, contents).\npub static FILES: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// Every catalogue file, as (path relative to `catalog/`, contents).\npub static FILES: &[(&str, &str)] = &[\n",
+    );
     for (relative, path) in &files {
         let absolute = fs::canonicalize(path).expect("catalogue file exists");
-        writeln!(code, "    ({relative:?}, include_str!({:?})),", absolute.display().to_string()).expect("write to string");
+        writeln!(
+            code,
+            "    ({relative:?}, include_str!({:?})),",
+            absolute.display().to_string()
+        )
+        .expect("write to string");
     }
     code.push_str("];\n");
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded.rs");

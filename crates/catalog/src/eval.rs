@@ -103,7 +103,9 @@ pub fn json_to_cel(value: &serde_json::Value) -> Value {
             _ => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
         },
         serde_json::Value::String(s) => Value::String(Arc::new(s.clone())),
-        serde_json::Value::Array(items) => Value::List(Arc::new(items.iter().map(json_to_cel).collect())),
+        serde_json::Value::Array(items) => {
+            Value::List(Arc::new(items.iter().map(json_to_cel).collect()))
+        }
         serde_json::Value::Object(map) => object_to_cel(map),
     }
 }
@@ -111,9 +113,16 @@ pub fn json_to_cel(value: &serde_json::Value) -> Value {
 fn object_to_cel(map: &serde_json::Map<String, serde_json::Value>) -> Value {
     let entries: std::collections::HashMap<cel::objects::Key, Value> = map
         .iter()
-        .map(|(k, v)| (cel::objects::Key::String(Arc::new(k.clone())), json_to_cel(v)))
+        .map(|(k, v)| {
+            (
+                cel::objects::Key::String(Arc::new(k.clone())),
+                json_to_cel(v),
+            )
+        })
         .collect();
-    Value::Map(cel::objects::Map { map: Arc::new(entries) })
+    Value::Map(cel::objects::Map {
+        map: Arc::new(entries),
+    })
 }
 
 /// A resource bound into an evaluation context.
@@ -198,13 +207,26 @@ mod tests {
     }
 
     fn check(applies: &str, expr: &str, config: serde_json::Value, expected: Status) {
-        let now = DateTime::parse_from_rfc3339("2026-01-31T00:00:00Z").expect("time").to_utc();
+        let now = DateTime::parse_from_rfc3339("2026-01-31T00:00:00Z")
+            .expect("time")
+            .to_utc();
         let evaluator = Evaluator::new(now);
         let config = config.as_object().cloned().unwrap_or_default();
         let tags = BTreeMap::from([("env".to_owned(), "prod".to_owned())]);
-        let subject = Subject { config: &config, name: "n", id: "arn", region: "eu-west-1", account: "1", tags: &tags };
+        let subject = Subject {
+            config: &config,
+            name: "n",
+            id: "arn",
+            region: "eu-west-1",
+            account: "1",
+            tags: &tags,
+        };
         let outcome = evaluator.bind(&subject).evaluate(&control(applies, expr));
-        assert_eq!(outcome.status, expected, "{expr} on {config:?}: {:?}", outcome.message);
+        assert_eq!(
+            outcome.status, expected,
+            "{expr} on {config:?}: {:?}",
+            outcome.message
+        );
     }
 
     #[test]
@@ -214,25 +236,85 @@ mod tests {
         check("", "resource.a == 1", json!({"a": 2}), Fail);
         check("", "resource.a == 1", json!({}), Error);
         check("", "resource.a", json!({"a": "text"}), Error);
-        check("resource.kind == 'x'", "false", json!({"kind": "y"}), NotApplicable);
+        check(
+            "resource.kind == 'x'",
+            "false",
+            json!({"kind": "y"}),
+            NotApplicable,
+        );
         check("resource.kind == 'x'", "false", json!({"kind": "x"}), Fail);
-        check("", "tags.env == 'prod' && region.startsWith('eu-')", json!({}), Pass);
+        check(
+            "",
+            "tags.env == 'prod' && region.startsWith('eu-')",
+            json!({}),
+            Pass,
+        );
     }
 
     #[test]
     fn helpers() {
         use Status::*;
-        check("", "age_days(resource.t) == 30", json!({"t": "2026-01-01T00:00:00Z"}), Pass);
+        check(
+            "",
+            "age_days(resource.t) == 30",
+            json!({"t": "2026-01-01T00:00:00Z"}),
+            Pass,
+        );
         check("", "age_days(resource.t) > 0", json!({"t": "soon"}), Error);
-        check("", "cidr_is_any('0.0.0.0/0') && cidr_is_any('::/0') && !cidr_is_any('10.0.0.0/8')", json!({}), Pass);
-        check("", "cidr_contains('10.0.0.0/8', '10.1.2.3') && !cidr_contains('10.0.0.0/8', '11.0.0.0/16')", json!({}), Pass);
-        check("", "cidr_is_private('192.168.1.0/24') && !cidr_is_private('8.8.8.0/24')", json!({}), Pass);
-        check("", "port_in_range(22, 0, 65535) && !port_in_range(22, 80, 443)", json!({}), Pass);
-        check("", "policy_allows_public(resource.p)", json!({"p": {"Statement": [{"Effect": "Allow", "Principal": "*"}]}}), Pass);
-        check("", "!policy_allows_public(resource.p)", json!({"p": null}), Pass);
-        check("", "policy_allows_admin(resource.p)", json!({"p": {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}}), Pass);
-        check("", "policy_allows_action(resource.p, 's3:GetObject')", json!({"p": {"Statement": {"Effect": "Allow", "Action": "s3:*"}}}), Pass);
-        check("", "policy_denies_insecure_transport(resource.p)", json!({"p": {"Statement": {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": false}}}}}), Pass);
+        check(
+            "",
+            "cidr_is_any('0.0.0.0/0') && cidr_is_any('::/0') && !cidr_is_any('10.0.0.0/8')",
+            json!({}),
+            Pass,
+        );
+        check(
+            "",
+            "cidr_contains('10.0.0.0/8', '10.1.2.3') && !cidr_contains('10.0.0.0/8', '11.0.0.0/16')",
+            json!({}),
+            Pass,
+        );
+        check(
+            "",
+            "cidr_is_private('192.168.1.0/24') && !cidr_is_private('8.8.8.0/24')",
+            json!({}),
+            Pass,
+        );
+        check(
+            "",
+            "port_in_range(22, 0, 65535) && !port_in_range(22, 80, 443)",
+            json!({}),
+            Pass,
+        );
+        check(
+            "",
+            "policy_allows_public(resource.p)",
+            json!({"p": {"Statement": [{"Effect": "Allow", "Principal": "*"}]}}),
+            Pass,
+        );
+        check(
+            "",
+            "!policy_allows_public(resource.p)",
+            json!({"p": null}),
+            Pass,
+        );
+        check(
+            "",
+            "policy_allows_admin(resource.p)",
+            json!({"p": {"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}}),
+            Pass,
+        );
+        check(
+            "",
+            "policy_allows_action(resource.p, 's3:GetObject')",
+            json!({"p": {"Statement": {"Effect": "Allow", "Action": "s3:*"}}}),
+            Pass,
+        );
+        check(
+            "",
+            "policy_denies_insecure_transport(resource.p)",
+            json!({"p": {"Statement": {"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": false}}}}}),
+            Pass,
+        );
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! CEL expressions: compiled once at load, with the resource field paths
 //! they read extracted from the syntax tree for the linter.
 
-use cel::common::ast::{CallExpr, Expr as Node, IdedExpr};
 use cel::Program;
+use cel::common::ast::{CallExpr, Expr as Node, IdedExpr};
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::sync::Arc;
@@ -182,7 +182,10 @@ mod tests {
 
     #[test]
     fn extracts_field_paths() {
-        check("resource.versioning.status == 'Enabled'", &["versioning", "versioning.status"]);
+        check(
+            "resource.versioning.status == 'Enabled'",
+            &["versioning", "versioning.status"],
+        );
         check(
             "resource.grants.exists(g, g.grantee_uri != null && g.permission == 'READ')",
             &["grants", "grants[].grantee_uri", "grants[].permission"],
@@ -191,9 +194,15 @@ mod tests {
             "resource.rules.all(r, r.ports.exists(p, p.from <= 22))",
             &["rules", "rules[].ports", "rules[].ports[].from"],
         );
-        check("resource.labels['team'] == 'x' && resource.list[0].a", &["labels", "labels.team", "list", "list[]", "list[].a"]);
+        check(
+            "resource.labels['team'] == 'x' && resource.list[0].a",
+            &["labels", "labels.team", "list", "list[]", "list[].a"],
+        );
         check("has(resource.logging) && tags.env == 'prod'", &["logging"]);
-        check("size(resource.keys.filter(k, k.active)) <= 1", &["keys", "keys[].active"]);
+        check(
+            "size(resource.keys.filter(k, k.active)) <= 1",
+            &["keys", "keys[].active"],
+        );
     }
 
     #[test]

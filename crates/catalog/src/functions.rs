@@ -32,7 +32,10 @@ pub fn register(ctx: &mut Context<'_, '_>) -> std::result::Result<(), cel::Decla
     ctx.add_function("policy_allows_public", policy_allows_public)?;
     ctx.add_function("policy_allows_admin", policy_allows_admin)?;
     ctx.add_function("policy_allows_action", policy_allows_action)?;
-    ctx.add_function("policy_denies_insecure_transport", policy_denies_insecure_transport)?;
+    ctx.add_function(
+        "policy_denies_insecure_transport",
+        policy_denies_insecure_transport,
+    )?;
     Ok(())
 }
 

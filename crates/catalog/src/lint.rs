@@ -4,14 +4,15 @@
 use crate::eval::{Evaluator, Subject};
 use crate::load::{Catalog, FIXTURE_CLOCK, Findings};
 use crate::source::SourceFile;
-use posture_model::schema::KindSchema;
 use posture_model::Status;
+use posture_model::schema::KindSchema;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn is_snake_case(s: &str) -> bool {
     !s.is_empty()
         && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// Checks one kind schema: names, parents declared, directory matches.
@@ -19,18 +20,30 @@ pub(crate) fn check_kind(schema: &KindSchema, file: &SourceFile, findings: &mut 
     let kind = &schema.kind;
     let expected_dir = format!("{}/{}/", kind.provider(), kind.service());
     if !file.relative.starts_with(&expected_dir) {
-        findings.error(&file.path, format!("kind {kind} belongs in {expected_dir}kinds.toml"));
+        findings.error(
+            &file.path,
+            format!("kind {kind} belongs in {expected_dir}kinds.toml"),
+        );
     }
     if schema.title.trim().is_empty() || schema.id_format.trim().is_empty() {
-        findings.error(&file.path, format!("kind {kind}: title and id_format are required"));
+        findings.error(
+            &file.path,
+            format!("kind {kind}: title and id_format are required"),
+        );
     }
     for (path, spec) in &schema.fields {
         let last = path.rsplit('.').next().unwrap_or(path);
         if !is_snake_case(last) {
-            findings.error(&file.path, format!("kind {kind}: field {path}: names are snake_case"));
+            findings.error(
+                &file.path,
+                format!("kind {kind}: field {path}: names are snake_case"),
+            );
         }
         if spec.doc.trim().is_empty() {
-            findings.error(&file.path, format!("kind {kind}: field {path}: doc is empty"));
+            findings.error(
+                &file.path,
+                format!("kind {kind}: field {path}: doc is empty"),
+            );
         }
         if let Some(parent) = KindSchema::parent_of(path) {
             match schema.fields.get(parent) {
@@ -76,16 +89,33 @@ fn check_controls(catalog: &Catalog, findings: &mut Findings) {
         if let Some(other) = ids.insert(&control.id, file) {
             findings.error(file, format!("id {} is also used by {other}", control.id));
         }
-        let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".toml");
+        let stem = file
+            .rsplit('/')
+            .next()
+            .unwrap_or(file)
+            .trim_end_matches(".toml");
         if stem != control.id || !is_snake_case(&control.id) {
-            findings.error(file, format!("id {:?} must be snake_case and equal the file name", control.id));
+            findings.error(
+                file,
+                format!(
+                    "id {:?} must be snake_case and equal the file name",
+                    control.id
+                ),
+            );
         }
         let expected_dir = format!("{}/{}/", control.provider, control.service);
         if !control.custom && !file.contains(&expected_dir) {
             findings.error(file, format!("control belongs in catalog/{expected_dir}"));
         }
-        if control.kind.provider() != control.provider || control.kind.service() != control.service {
-            findings.error(file, format!("kind {} is not a {} {} kind", control.kind, control.provider, control.service));
+        if control.kind.provider() != control.provider || control.kind.service() != control.service
+        {
+            findings.error(
+                file,
+                format!(
+                    "kind {} is not a {} {} kind",
+                    control.kind, control.provider, control.service
+                ),
+            );
         }
         for (field, text) in [
             ("title", &control.title),
@@ -97,25 +127,48 @@ fn check_controls(catalog: &Catalog, findings: &mut Findings) {
             }
         }
         let Some(schema) = catalog.kinds.get(&control.kind) else {
-            findings.error(file, format!("kind {} has no schema (no kinds.toml declares it)", control.kind));
+            findings.error(
+                file,
+                format!(
+                    "kind {} has no schema (no kinds.toml declares it)",
+                    control.kind
+                ),
+            );
             continue;
         };
-        for (field, expr) in [("check", Some(&control.check)), ("applies", control.applies.as_ref())] {
+        for (field, expr) in [
+            ("check", Some(&control.check)),
+            ("applies", control.applies.as_ref()),
+        ] {
             let Some(expr) = expr else { continue };
             for path in expr.paths() {
                 if !schema.accepts_path(path) {
-                    findings.error(file, format!("field `{field}`: resource.{path} is not in the schema of {}", control.kind));
+                    findings.error(
+                        file,
+                        format!(
+                            "field `{field}`: resource.{path} is not in the schema of {}",
+                            control.kind
+                        ),
+                    );
                 }
             }
             for name in expr.unknown_variables() {
-                findings.error(file, format!("field `{field}`: unknown variable {name:?} (see docs/catalog.md)"));
+                findings.error(
+                    file,
+                    format!("field `{field}`: unknown variable {name:?} (see docs/catalog.md)"),
+                );
             }
         }
         check_fixtures(control, schema, &evaluator, findings);
     }
 }
 
-fn check_fixtures(control: &crate::Control, schema: &KindSchema, evaluator: &Evaluator, findings: &mut Findings) {
+fn check_fixtures(
+    control: &crate::Control,
+    schema: &KindSchema,
+    evaluator: &Evaluator,
+    findings: &mut Findings,
+) {
     let file = control.source.as_str();
     let has = |s: Status| control.fixtures.iter().any(|f| f.expect == s);
     if !has(Status::Pass) || !has(Status::Fail) {
@@ -137,10 +190,16 @@ fn check_fixtures(control: &crate::Control, schema: &KindSchema, evaluator: &Eva
         };
         let outcome = evaluator.bind(&subject).evaluate(control);
         if outcome.status != fixture.expect {
-            let reason = outcome.message.map(|m| format!(" ({m})")).unwrap_or_default();
+            let reason = outcome
+                .message
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
             findings.error(
                 file,
-                format!("fixture {:?}: expected {}, got {}{reason}", fixture.name, fixture.expect, outcome.status),
+                format!(
+                    "fixture {:?}: expected {}, got {}{reason}",
+                    fixture.name, fixture.expect, outcome.status
+                ),
             );
         }
     }
@@ -157,11 +216,20 @@ fn check_policies(catalog: &mut Catalog, findings: &mut Findings) {
     let mut covered = BTreeSet::new();
     for policy in &mut catalog.policies {
         if !ids.insert(policy.id) || !slugs.insert(policy.slug.clone()) {
-            findings.error("catalog/policies.toml", format!("policy {} ({}) is declared twice", policy.slug, policy.id));
+            findings.error(
+                "catalog/policies.toml",
+                format!("policy {} ({}) is declared twice", policy.slug, policy.id),
+            );
         }
         for service in &policy.services {
             if !services.contains(&(policy.provider, service.clone())) {
-                findings.error("catalog/policies.toml", format!("policy {}: no {} control has service {service:?}", policy.slug, policy.provider));
+                findings.error(
+                    "catalog/policies.toml",
+                    format!(
+                        "policy {}: no {} control has service {service:?}",
+                        policy.slug, policy.provider
+                    ),
+                );
             }
             covered.insert((policy.provider, service.clone()));
         }
@@ -175,20 +243,36 @@ fn check_policies(catalog: &mut Catalog, findings: &mut Findings) {
     }
     for control in catalog.controls.iter().filter(|c| !c.custom) {
         if !covered.contains(&(control.provider, control.service.clone())) {
-            findings.error(&control.source, format!("no policy in catalog/policies.toml covers service {} {}", control.provider, control.service));
+            findings.error(
+                &control.source,
+                format!(
+                    "no policy in catalog/policies.toml covers service {} {}",
+                    control.provider, control.service
+                ),
+            );
         }
     }
 }
 
 fn check_mandates(catalog: &Catalog, findings: &mut Findings) {
-    let controls: BTreeMap<&str, &crate::Control> = catalog.controls.iter().map(|c| (c.id.as_str(), c)).collect();
+    let controls: BTreeMap<&str, &crate::Control> = catalog
+        .controls
+        .iter()
+        .map(|c| (c.id.as_str(), c))
+        .collect();
     let mut mapped = BTreeSet::new();
     let mut ids = BTreeSet::new();
     let mut mids = BTreeSet::new();
     for mandate in &catalog.mandates {
         let file = mandate.source.as_str();
         if !ids.insert(mandate.id.clone()) || !mids.insert(mandate.mid) {
-            findings.error(file, format!("mandate id {} or mid {} is used twice", mandate.id, mandate.mid));
+            findings.error(
+                file,
+                format!(
+                    "mandate id {} or mid {} is used twice",
+                    mandate.id, mandate.mid
+                ),
+            );
         }
         let mut seen = BTreeSet::new();
         let mut has_children = BTreeSet::new();
@@ -201,7 +285,13 @@ fn check_mandates(catalog: &Catalog, findings: &mut Findings) {
             if let Some(parent) = &r.parent
                 && !seen.contains(parent.as_str())
             {
-                findings.error(file, format!("requirement {}: parent {parent} is not declared before it", r.id));
+                findings.error(
+                    file,
+                    format!(
+                        "requirement {}: parent {parent} is not declared before it",
+                        r.id
+                    ),
+                );
             }
             if !seen.insert(r.id.as_str()) {
                 findings.error(file, format!("requirement {} is declared twice", r.id));
@@ -221,11 +311,20 @@ fn check_mandates(catalog: &Catalog, findings: &mut Findings) {
                 }
             }
             if r.manual && !r.controls.is_empty() {
-                findings.error(file, format!("requirement {}: manual requirements map no controls", r.id));
+                findings.error(
+                    file,
+                    format!("requirement {}: manual requirements map no controls", r.id),
+                );
             }
             let leaf = !has_children.contains(r.id.as_str());
             if leaf && !r.manual && r.controls.is_empty() {
-                findings.warning(file, format!("requirement {}: no controls mapped and not marked manual", r.id));
+                findings.warning(
+                    file,
+                    format!(
+                        "requirement {}: no controls mapped and not marked manual",
+                        r.id
+                    ),
+                );
             }
         }
     }

@@ -160,7 +160,10 @@ impl Catalog {
     }
 }
 
-fn parse_toml<T: serde::de::DeserializeOwned>(file: &SourceFile, findings: &mut Findings) -> Option<T> {
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: &SourceFile,
+    findings: &mut Findings,
+) -> Option<T> {
     match toml::from_str(&file.text) {
         Ok(value) => Some(value),
         Err(e) => {
@@ -170,7 +173,11 @@ fn parse_toml<T: serde::de::DeserializeOwned>(file: &SourceFile, findings: &mut 
     }
 }
 
-fn load_kinds(file: &SourceFile, kinds: &mut BTreeMap<ResourceKind, KindSchema>, findings: &mut Findings) {
+fn load_kinds(
+    file: &SourceFile,
+    kinds: &mut BTreeMap<ResourceKind, KindSchema>,
+    findings: &mut Findings,
+) {
     let Some(parsed) = parse_toml::<KindsFile>(file, findings) else {
         return;
     };
@@ -186,7 +193,10 @@ fn load_kinds(file: &SourceFile, kinds: &mut BTreeMap<ResourceKind, KindSchema>,
             "regional" => Scope::Regional,
             "global" => Scope::Global,
             other => {
-                findings.error(&file.path, format!("kind {kind}: scope {other:?} is not regional or global"));
+                findings.error(
+                    &file.path,
+                    format!("kind {kind}: scope {other:?} is not regional or global"),
+                );
                 Scope::Regional
             }
         };
@@ -194,7 +204,13 @@ fn load_kinds(file: &SourceFile, kinds: &mut BTreeMap<ResourceKind, KindSchema>,
         for (path, field) in entry.fields {
             match FieldType::parse(&field.field_type) {
                 Ok(field_type) => {
-                    fields.insert(path, FieldSpec { field_type, doc: field.doc });
+                    fields.insert(
+                        path,
+                        FieldSpec {
+                            field_type,
+                            doc: field.doc,
+                        },
+                    );
                 }
                 Err(e) => findings.error(&file.path, format!("kind {kind}: field {path}: {e}")),
             }
@@ -256,7 +272,11 @@ fn load_control(file: &SourceFile, findings: &mut Findings) -> Option<Control> {
             _ => {
                 findings.error(
                     path,
-                    format!("fixture {} ({:?}): expect must be pass, fail or not_applicable", index + 1, fixture.name),
+                    format!(
+                        "fixture {} ({:?}): expect must be pass, fail or not_applicable",
+                        index + 1,
+                        fixture.name
+                    ),
                 );
                 continue;
             }
@@ -264,7 +284,10 @@ fn load_control(file: &SourceFile, findings: &mut Findings) -> Option<Control> {
         let config = match serde_json::to_value(&fixture.resource).map(with_nulls) {
             Ok(serde_json::Value::Object(map)) => map,
             _ => {
-                findings.error(path, format!("fixture {:?}: resource is not a table", fixture.name));
+                findings.error(
+                    path,
+                    format!("fixture {:?}: resource is not a table", fixture.name),
+                );
                 continue;
             }
         };
@@ -274,7 +297,9 @@ fn load_control(file: &SourceFile, findings: &mut Findings) -> Option<Control> {
             config,
             tags: fixture.tags,
             region: fixture.region.unwrap_or_else(|| "us-east-1".to_owned()),
-            resource_name: fixture.resource_name.unwrap_or_else(|| "example".to_owned()),
+            resource_name: fixture
+                .resource_name
+                .unwrap_or_else(|| "example".to_owned()),
         });
     }
     Some(Control {
@@ -308,7 +333,9 @@ fn with_nulls(value: serde_json::Value) -> serde_json::Value {
     match value {
         Value::String(s) if s == NULL_MARKER => Value::Null,
         Value::Array(items) => Value::Array(items.into_iter().map(with_nulls).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, with_nulls(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, with_nulls(v))).collect())
+        }
         other => other,
     }
 }
@@ -319,7 +346,13 @@ fn load_policies(file: &SourceFile, policies: &mut Vec<Policy>, findings: &mut F
     };
     for entry in parsed.policy {
         let Ok(provider) = entry.provider.parse::<Provider>() else {
-            findings.error(&file.path, format!("policy {}: unknown provider {:?}", entry.slug, entry.provider));
+            findings.error(
+                &file.path,
+                format!(
+                    "policy {}: unknown provider {:?}",
+                    entry.slug, entry.provider
+                ),
+            );
             continue;
         };
         policies.push(Policy {

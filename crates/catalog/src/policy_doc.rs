@@ -4,8 +4,9 @@
 use serde_json::Value;
 
 /// Condition keys that narrow a statement to known principals or networks.
-const NARROWING_KEYS: [&str; 14] = [
+const NARROWING_KEYS: [&str; 15] = [
     "aws:sourceip",
+    "elasticfilesystem:accessedviamounttarget",
     "aws:sourceaccount",
     "aws:sourceowner",
     "aws:sourcearn",
@@ -85,7 +86,9 @@ pub fn allows_public(doc: &Value) -> bool {
 pub fn allows_admin(doc: &Value) -> bool {
     statements(doc).into_iter().any(|s| {
         effect_is(s, "Allow")
-            && strings(s.get("Action")).iter().any(|a| *a == "*" || *a == "*:*")
+            && strings(s.get("Action"))
+                .iter()
+                .any(|a| *a == "*" || *a == "*:*")
             && strings(s.get("Resource")).contains(&"*")
     })
 }
@@ -155,11 +158,18 @@ mod tests {
 
     #[test]
     fn public_principals_unless_narrowed() {
-        let public = json!({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}});
+        let public =
+            json!({"Statement": {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}});
         assert!(allows_public(&public));
-        assert!(allows_public(&json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::1:root", "*"]}}]})));
-        assert!(!allows_public(&json!({"Statement": [{"Effect": "Deny", "Principal": "*"}]})));
-        assert!(!allows_public(&json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}}]})));
+        assert!(allows_public(
+            &json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::1:root", "*"]}}]})
+        ));
+        assert!(!allows_public(
+            &json!({"Statement": [{"Effect": "Deny", "Principal": "*"}]})
+        ));
+        assert!(!allows_public(
+            &json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}}]})
+        ));
         let narrowed = json!({"Statement": [{"Effect": "Allow", "Principal": "*",
             "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-123"}}}]});
         assert!(!allows_public(&narrowed));
@@ -177,10 +187,17 @@ mod tests {
 
     #[test]
     fn admin_and_actions() {
-        assert!(allows_admin(&json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})));
-        assert!(allows_admin(&json!({"Statement": [{"Effect": "Allow", "Action": ["*:*"], "Resource": ["*"]}]})));
-        assert!(!allows_admin(&json!({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})));
-        let doc = json!({"Statement": [{"Effect": "Allow", "Action": ["s3:Get*"], "Resource": "*"}]});
+        assert!(allows_admin(
+            &json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+        ));
+        assert!(allows_admin(
+            &json!({"Statement": [{"Effect": "Allow", "Action": ["*:*"], "Resource": ["*"]}]})
+        ));
+        assert!(!allows_admin(
+            &json!({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
+        ));
+        let doc =
+            json!({"Statement": [{"Effect": "Allow", "Action": ["s3:Get*"], "Resource": "*"}]});
         assert!(allows_action(&doc, "s3:GetObject"));
         assert!(!allows_action(&doc, "s3:PutObject"));
         assert!(wildcard_match("iam:pass?ole", "iam:passrole"));

@@ -4,7 +4,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "posture", version, about = "Cloud Security Posture Management: check cloud configuration against compliance mandates")]
+#[command(
+    name = "posture",
+    version,
+    about = "Cloud Security Posture Management: check cloud configuration against compliance mandates"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -57,6 +61,9 @@ pub struct ScanArgs {
     /// Evaluation time (RFC 3339) instead of now, for reproducible reports.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+    /// Print timing and memory figures to standard error when done.
+    #[arg(long)]
+    pub stats: bool,
     /// Worker threads for evaluation (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -85,9 +92,7 @@ pub enum CatalogCommand {
         format: ListFormat,
     },
     /// List resource kinds, or show one kind's schema.
-    Kinds {
-        kind: Option<String>,
-    },
+    Kinds { kind: Option<String> },
     /// Check the catalogue (and an extra directory of custom controls).
     Lint {
         /// Lint this directory of custom controls together with the catalogue.

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code.into(),
         Err(failure) => {
-            eprintln!("posture: {failure}");
+            eprintln!("posture: {failure:#}");
             exit::Code::BadInput.into()
         }
     }

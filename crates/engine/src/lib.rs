@@ -10,6 +10,9 @@ mod run;
 mod selection;
 
 pub use error::EngineError;
-pub use report::{ControlResult, EvaluatedResource, Evaluation, PolicyResult, Report, RequirementResult, Summary, Counts};
+pub use report::{
+    ControlResult, Counts, EvaluatedResource, Evaluation, PolicyResult, Report, RequirementResult,
+    Summary,
+};
 pub use run::{Options, evaluate};
 pub use selection::Selection;

@@ -132,6 +132,8 @@ impl Report {
     }
 
     pub fn message(&self, evaluation: &Evaluation) -> Option<&str> {
-        evaluation.message.map(|m| self.messages[m as usize].as_str())
+        evaluation
+            .message
+            .map(|m| self.messages[m as usize].as_str())
     }
 }

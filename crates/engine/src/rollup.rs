@@ -1,7 +1,7 @@
 //! Rollups of control results into requirements, policies and the summary.
 
-use crate::report::{Counts, PolicyResult, Report, RequirementResult};
 use crate::Selection;
+use crate::report::{Counts, PolicyResult, Report, RequirementResult};
 use posture_model::Status;
 use std::collections::HashMap;
 
@@ -15,7 +15,10 @@ pub(crate) fn complete(report: &mut Report, selection: &Selection<'_>, resources
         })
         .collect();
 
-    let mut summary = crate::Summary { resources, ..Default::default() };
+    let mut summary = crate::Summary {
+        resources,
+        ..Default::default()
+    };
     for control in &report.controls {
         summary.controls.add(control.status);
         summary.evaluations.pass += control.counts.pass;
@@ -70,7 +73,8 @@ pub(crate) fn complete(report: &mut Report, selection: &Selection<'_>, resources
                 summary.requirements.add(results[i].status);
                 continue;
             }
-            let mut statuses: Vec<Status> = children[i].iter().map(|&c| results[c].status).collect();
+            let mut statuses: Vec<Status> =
+                children[i].iter().map(|&c| results[c].status).collect();
             let mut counts = results[i].counts;
             for &c in &children[i] {
                 let child = results[c].counts;
@@ -78,7 +82,8 @@ pub(crate) fn complete(report: &mut Report, selection: &Selection<'_>, resources
                 counts.fail += child.fail;
                 counts.error += child.error;
                 counts.not_applicable += child.not_applicable;
-                counts.manual += child.manual + usize::from(results[c].status == Status::Manual && children[c].is_empty());
+                counts.manual += child.manual
+                    + usize::from(results[c].status == Status::Manual && children[c].is_empty());
             }
             if !results[i].controls.is_empty() {
                 statuses.push(results[i].status);
@@ -96,7 +101,11 @@ pub(crate) fn complete(report: &mut Report, selection: &Selection<'_>, resources
         .filter(|p| p.provider == selection.provider)
         .filter_map(|policy| {
             let mut counts = Counts::default();
-            for c in report.controls.iter().filter(|c| policy.controls.contains(&c.control)) {
+            for c in report
+                .controls
+                .iter()
+                .filter(|c| policy.controls.contains(&c.control))
+            {
                 counts.add(c.status);
             }
             (counts.total() > 0).then(|| PolicyResult {
@@ -104,7 +113,11 @@ pub(crate) fn complete(report: &mut Report, selection: &Selection<'_>, resources
                 slug: policy.slug.clone(),
                 name: policy.name.clone(),
                 status: Status::rollup(
-                    report.controls.iter().filter(|c| policy.controls.contains(&c.control)).map(|c| c.status),
+                    report
+                        .controls
+                        .iter()
+                        .filter(|c| policy.controls.contains(&c.control))
+                        .map(|c| c.status),
                 ),
                 counts,
             })
@@ -115,4 +128,3 @@ pub(crate) fn complete(report: &mut Report, selection: &Selection<'_>, resources
     summary.fail_percent = summary.pass_percent.map(|p| 100.0 - p);
     report.summary = summary;
 }
-

@@ -23,7 +23,10 @@ pub struct Options {
 
 impl Options {
     pub fn at(now: DateTime<Utc>) -> Self {
-        Options { now, batch_size: 4096 }
+        Options {
+            now,
+            batch_size: 4096,
+        }
     }
 }
 
@@ -58,7 +61,11 @@ impl Builder {
         let (counts, evaluations) = &mut self.per_control[position];
         counts.add(status);
         if status != Status::NotApplicable {
-            evaluations.push(Evaluation { resource, status, message });
+            evaluations.push(Evaluation {
+                resource,
+                status,
+                message,
+            });
         }
     }
 }
@@ -105,12 +112,18 @@ pub fn evaluate<R: BufRead>(
         total += batch.len();
         let results: Vec<Result<Option<Evaluated>, EngineError>> = batch
             .par_iter()
-            .map_init(|| Evaluator::new(options.now), |evaluator, line| evaluate_line(line, &header, selection, evaluator))
+            .map_init(
+                || Evaluator::new(options.now),
+                |evaluator, line| evaluate_line(line, &header, selection, evaluator),
+            )
             .collect();
         for result in results {
             let Some(evaluated) = result? else { continue };
             if !pending.is_empty() {
-                pending.remove(&(evaluated.resource.resource_type.clone(), evaluated.resource.resource_id.clone()));
+                pending.remove(&(
+                    evaluated.resource.resource_type.clone(),
+                    evaluated.resource.resource_id.clone(),
+                ));
             }
             let index = builder.add_resource(evaluated.resource);
             for (position, outcome) in evaluated.outcomes {
@@ -200,7 +213,11 @@ fn evaluate_line(
 
 /// Kinds that were not attempted, or could not be listed in a region,
 /// make their controls ERROR for that scope: never PASS, never N/A.
-fn record_collection_gaps(header: &InventoryHeader, selection: &Selection<'_>, builder: &mut Builder) {
+fn record_collection_gaps(
+    header: &InventoryHeader,
+    selection: &Selection<'_>,
+    builder: &mut Builder,
+) {
     for kind in selection.kinds() {
         let positions = selection.for_kind(kind).to_vec();
         let mut scopes: Vec<(EvaluatedResource, String)> = Vec::new();
@@ -215,7 +232,11 @@ fn record_collection_gaps(header: &InventoryHeader, selection: &Selection<'_>, b
                 format!("{kind} was not collected in this inventory"),
             ));
         }
-        for error in header.errors.iter().filter(|e| &e.kind == kind && e.resource_id.is_none()) {
+        for error in header
+            .errors
+            .iter()
+            .filter(|e| &e.kind == kind && e.resource_id.is_none())
+        {
             scopes.push((
                 EvaluatedResource {
                     resource_id: format!("{kind}:{}", error.region),
@@ -243,7 +264,9 @@ fn record_unseen_resources(
     builder: &mut Builder,
 ) {
     for error in &header.errors {
-        let Some(id) = &error.resource_id else { continue };
+        let Some(id) = &error.resource_id else {
+            continue;
+        };
         if !pending.contains(&(error.kind.clone(), id.clone())) {
             continue;
         }
@@ -265,7 +288,10 @@ fn record_unseen_resources(
 
 fn describe(error: &posture_model::CollectionError) -> String {
     match &error.permission {
-        Some(permission) => format!("{} failed: {} (missing permission {permission})", error.action, error.message),
+        Some(permission) => format!(
+            "{} failed: {} (missing permission {permission})",
+            error.action, error.message
+        ),
         None => format!("{} failed: {}", error.action, error.message),
     }
 }

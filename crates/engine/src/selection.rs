@@ -38,10 +38,18 @@ impl<'c> Selection<'c> {
         Selection::new(catalog, provider, Some(mandate), controls)
     }
 
-    fn new(catalog: &'c Catalog, provider: Provider, mandate: Option<&'c Mandate>, controls: Vec<usize>) -> Self {
+    fn new(
+        catalog: &'c Catalog,
+        provider: Provider,
+        mandate: Option<&'c Mandate>,
+        controls: Vec<usize>,
+    ) -> Self {
         let mut by_kind: HashMap<ResourceKind, Vec<usize>> = HashMap::new();
         for (position, &index) in controls.iter().enumerate() {
-            by_kind.entry(catalog.controls[index].kind.clone()).or_default().push(position);
+            by_kind
+                .entry(catalog.controls[index].kind.clone())
+                .or_default()
+                .push(position);
         }
         Selection {
             catalog,
@@ -54,7 +62,10 @@ impl<'c> Selection<'c> {
 
     /// Positions (in `controls`) of the controls that check `kind`.
     pub fn for_kind(&self, kind: &ResourceKind) -> &[usize] {
-        self.by_kind.get(kind).map(Vec::as_slice).unwrap_or_default()
+        self.by_kind
+            .get(kind)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// The kinds the selected controls need: what a collector must read.

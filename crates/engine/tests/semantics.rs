@@ -2,8 +2,8 @@
 //! here, so each rule is visible next to the case that proves it.
 
 use chrono::{DateTime, Utc};
-use posture_catalog::source::SourceFile;
 use posture_catalog::Catalog;
+use posture_catalog::source::SourceFile;
 use posture_engine::{Options, Report, Selection, evaluate};
 use posture_inventory::InventoryReader;
 use posture_model::{Provider, Status};
@@ -27,7 +27,15 @@ scope = "global"
 block_public_acls = { type = "bool", doc = "Block." }
 "#;
 
-fn control(cid: u32, id: &str, kind: &str, applies: &str, check: &str, pass: &str, fail: &str) -> String {
+fn control(
+    cid: u32,
+    id: &str,
+    kind: &str,
+    applies: &str,
+    check: &str,
+    pass: &str,
+    fail: &str,
+) -> String {
     format!(
         r#"cid = {cid}
 id = "{id}"
@@ -83,7 +91,12 @@ controls = ["account_block"]
 "#;
 
 fn file(relative: &str, text: String) -> SourceFile {
-    SourceFile { path: relative.to_owned(), relative: relative.to_owned(), text, custom: false }
+    SourceFile {
+        path: relative.to_owned(),
+        relative: relative.to_owned(),
+        text,
+        custom: false,
+    }
 }
 
 fn catalog() -> Catalog {
@@ -127,7 +140,11 @@ fn scan(lines: &[String], mandate: bool, batch_size: usize) -> Result<Report, St
     let text = lines.join("\n");
     let reader = InventoryReader::open(text.as_bytes()).map_err(|e| e.to_string())?;
     let selection = match mandate {
-        true => Selection::mandate(&catalog, catalog.mandate("test-mandate").expect("mandate"), Provider::Aws),
+        true => Selection::mandate(
+            &catalog,
+            catalog.mandate("test-mandate").expect("mandate"),
+            Provider::Aws,
+        ),
         false => Selection::provider(&catalog, Provider::Aws),
     };
     let now: DateTime<Utc> = DateTime::UNIX_EPOCH;
@@ -136,7 +153,11 @@ fn scan(lines: &[String], mandate: bool, batch_size: usize) -> Result<Report, St
 }
 
 fn control_status(report: &Report, catalog_index: usize) -> (Status, [usize; 3]) {
-    let c = report.controls.iter().find(|c| c.control == catalog_index).expect("control evaluated");
+    let c = report
+        .controls
+        .iter()
+        .find(|c| c.control == catalog_index)
+        .expect("control evaluated");
     (c.status, [c.counts.pass, c.counts.fail, c.counts.error])
 }
 
@@ -149,15 +170,26 @@ fn pass_fail_error_and_not_applicable_per_resource_and_control() {
         // `public` was not collected: the private check cannot be decided.
         bucket("c", r#"{"versioning":"Enabled"}"#, "{}"),
         // Out of scope for the private check.
-        bucket("site", r#"{"versioning":"Enabled","public":true}"#, r#"{"scope":"public-site"}"#),
+        bucket(
+            "site",
+            r#"{"versioning":"Enabled","public":true}"#,
+            r#"{"scope":"public-site"}"#,
+        ),
     ];
     let report = scan(&lines, false, 2).expect("scan");
     assert_eq!(control_status(&report, 0), (Status::Fail, [3, 1, 0]));
     assert_eq!(control_status(&report, 1), (Status::Error, [2, 0, 1]));
-    let private = report.controls.iter().find(|c| c.control == 1).expect("private");
+    let private = report
+        .controls
+        .iter()
+        .find(|c| c.control == 1)
+        .expect("private");
     assert_eq!(private.counts.not_applicable, 1);
     // No account-level record at all: nothing applies.
-    assert_eq!(control_status(&report, 2), (Status::NotApplicable, [0, 0, 0]));
+    assert_eq!(
+        control_status(&report, 2),
+        (Status::NotApplicable, [0, 0, 0])
+    );
     assert_eq!(report.summary.resources, 4);
     assert_eq!(report.summary.controls.fail, 1);
     assert_eq!(report.summary.pass_percent, Some(0.0));
@@ -166,14 +198,28 @@ fn pass_fail_error_and_not_applicable_per_resource_and_control() {
 #[test]
 fn uncollected_kinds_are_errors_never_passes() {
     let denied = r#"{"kind":"aws.s3.bucket","region":"us-east-1","action":"s3:ListBuckets","permission":"s3:ListAllMyBuckets","message":"AccessDenied"}"#;
-    let lines = vec![header(denied, ""), bucket("a", r#"{"versioning":"Enabled","public":false}"#, "{}")];
+    let lines = vec![
+        header(denied, ""),
+        bucket("a", r#"{"versioning":"Enabled","public":false}"#, "{}"),
+    ];
     let report = scan(&lines, false, 16).expect("scan");
     assert_eq!(control_status(&report, 0), (Status::Error, [1, 0, 1]));
-    let err = report.controls[0].evaluations.iter().find(|e| e.status == Status::Error).expect("error evaluation");
-    assert!(report.message(err).is_some_and(|m| m.contains("missing permission s3:ListAllMyBuckets")));
+    let err = report.controls[0]
+        .evaluations
+        .iter()
+        .find(|e| e.status == Status::Error)
+        .expect("error evaluation");
+    assert!(
+        report
+            .message(err)
+            .is_some_and(|m| m.contains("missing permission s3:ListAllMyBuckets"))
+    );
 
     // A header listing the kinds it attempted: the account-level kind was not.
-    let lines = vec![header("", r#","kinds":["aws.s3.bucket"]"#), bucket("a", r#"{"versioning":"Enabled","public":false}"#, "{}")];
+    let lines = vec![
+        header("", r#","kinds":["aws.s3.bucket"]"#),
+        bucket("a", r#"{"versioning":"Enabled","public":false}"#, "{}"),
+    ];
     let report = scan(&lines, false, 16).expect("scan");
     assert_eq!(control_status(&report, 2), (Status::Error, [0, 0, 1]));
     assert_eq!(control_status(&report, 0), (Status::Pass, [1, 0, 0]));
@@ -181,9 +227,18 @@ fn uncollected_kinds_are_errors_never_passes() {
 
 #[test]
 fn requirements_roll_up_through_the_tree_and_manual_is_separate() {
-    let lines = vec![header("", ""), bucket("a", r#"{"versioning":"Enabled","public":true}"#, "{}")];
+    let lines = vec![
+        header("", ""),
+        bucket("a", r#"{"versioning":"Enabled","public":true}"#, "{}"),
+    ];
     let report = scan(&lines, true, 16).expect("scan");
-    let status = |id: &str| report.requirements.iter().find(|r| r.id == id).map(|r| r.status);
+    let status = |id: &str| {
+        report
+            .requirements
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.status)
+    };
     assert_eq!(status("1.1"), Some(Status::Pass));
     assert_eq!(status("1.2"), Some(Status::Fail));
     assert_eq!(status("1"), Some(Status::Fail));
@@ -199,7 +254,11 @@ fn results_do_not_depend_on_batching() {
     let mut lines = vec![header("", "")];
     for i in 0..50 {
         let versioning = if i % 3 == 0 { "null" } else { "\"Enabled\"" };
-        lines.push(bucket(&format!("b{i}"), &format!(r#"{{"versioning":{versioning},"public":{}}}"#, i % 7 == 0), "{}"));
+        lines.push(bucket(
+            &format!("b{i}"),
+            &format!(r#"{{"versioning":{versioning},"public":{}}}"#, i % 7 == 0),
+            "{}",
+        ));
     }
     let one = scan(&lines, false, 1).expect("scan");
     let many = scan(&lines, false, 64).expect("scan");
@@ -213,9 +272,20 @@ fn results_do_not_depend_on_batching() {
 fn bad_records_name_their_line() {
     let unknown = bucket("a", "{}", "{}").replace("aws.s3.bucket", "aws.s3.bukket");
     let err = scan(&[header("", ""), unknown], false, 16).expect_err("unknown kind");
-    assert_eq!(err, "line 2: unknown resource kind aws.s3.bukket (see `posture catalog kinds`)");
-    let err = scan(&[header("", ""), bucket("a", r#"{"public":"yes"}"#, "{}")], false, 16).expect_err("bad type");
-    assert_eq!(err, "line 2: resource arn:aws:s3:::a: field public: expected bool, found a string");
+    assert_eq!(
+        err,
+        "line 2: unknown resource kind aws.s3.bukket (see `posture catalog kinds`)"
+    );
+    let err = scan(
+        &[header("", ""), bucket("a", r#"{"public":"yes"}"#, "{}")],
+        false,
+        16,
+    )
+    .expect_err("bad type");
+    assert_eq!(
+        err,
+        "line 2: resource arn:aws:s3:::a: field public: expected bool, found a string"
+    );
     let gcp = header("", "").replace("\"aws\"", "\"gcp\"");
     let err = scan(&[gcp], false, 16).expect_err("provider");
     assert!(err.contains("inventory is for gcp"), "{err}");

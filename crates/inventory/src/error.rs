@@ -22,7 +22,9 @@ pub enum InventoryError {
     BadResource { line: usize, message: String },
     #[error("line {line}: the file ends in the middle of a record (truncated?): {message}")]
     Truncated { line: usize, message: String },
-    #[error("line {line}: resource provider {found} does not match the header's provider {expected}")]
+    #[error(
+        "line {line}: resource provider {found} does not match the header's provider {expected}"
+    )]
     ProviderMismatch {
         line: usize,
         found: String,

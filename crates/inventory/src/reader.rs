@@ -117,7 +117,10 @@ fn parse_header(text: &str, line: usize) -> Result<InventoryHeader, InventoryErr
 }
 
 /// Parses one resource line and checks it belongs to the header's provider.
-pub fn parse_resource(line: &RawLine, header: &InventoryHeader) -> Result<Resource, InventoryError> {
+pub fn parse_resource(
+    line: &RawLine,
+    header: &InventoryHeader,
+) -> Result<Resource, InventoryError> {
     let resource: Resource = serde_json::from_str(&line.text).map_err(|e| {
         let message = e.to_string();
         if line.unterminated && e.is_eof() {
@@ -157,7 +160,10 @@ mod tests {
 
     fn check_error(text: &str, expected: &str) {
         let err = read(text).expect_err("should fail");
-        assert!(err.contains(expected), "{err:?} should contain {expected:?}");
+        assert!(
+            err.contains(expected),
+            "{err:?} should contain {expected:?}"
+        );
     }
 
     #[test]
@@ -172,11 +178,32 @@ mod tests {
     fn bad_input_names_the_line() {
         check_error("", "inventory is empty");
         check_error("{}\n", "line 1: not an inventory header");
-        check_error(&HEADER.replace("\"version\":1", "\"version\":9"), "line 1: unsupported inventory version 9");
-        check_error(&format!("{HEADER}\n{{\"provider\": \n"), "line 2: malformed resource");
-        check_error(&format!("{HEADER}\n{BUCKET}\n{}", &BUCKET[..40]), "line 3: the file ends in the middle");
-        check_error(&format!("{HEADER}\n{}\n", BUCKET.replace("aws.s3.bucket", "aws.s3")), "line 2: malformed resource: invalid resource kind");
-        check_error(&format!("{HEADER}\n{}\n", BUCKET.replace("\"provider\":\"aws\"", "\"provider\":\"gcp\"")), "line 2: resource provider gcp does not match");
-        check_error(&format!("{HEADER}\n{}\n", BUCKET.replace("\"name\":\"b\",", "")), "line 2: malformed resource: missing field `name`");
+        check_error(
+            &HEADER.replace("\"version\":1", "\"version\":9"),
+            "line 1: unsupported inventory version 9",
+        );
+        check_error(
+            &format!("{HEADER}\n{{\"provider\": \n"),
+            "line 2: malformed resource",
+        );
+        check_error(
+            &format!("{HEADER}\n{BUCKET}\n{}", &BUCKET[..40]),
+            "line 3: the file ends in the middle",
+        );
+        check_error(
+            &format!("{HEADER}\n{}\n", BUCKET.replace("aws.s3.bucket", "aws.s3")),
+            "line 2: malformed resource: invalid resource kind",
+        );
+        check_error(
+            &format!(
+                "{HEADER}\n{}\n",
+                BUCKET.replace("\"provider\":\"aws\"", "\"provider\":\"gcp\"")
+            ),
+            "line 2: resource provider gcp does not match",
+        );
+        check_error(
+            &format!("{HEADER}\n{}\n", BUCKET.replace("\"name\":\"b\",", "")),
+            "line 2: malformed resource: missing field `name`",
+        );
     }
 }

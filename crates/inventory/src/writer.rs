@@ -82,7 +82,9 @@ fn assemble(
     header: &InventoryHeader,
     target: &Path,
 ) -> Result<(), InventoryError> {
-    let mut spool = spool.into_inner().map_err(|e| InventoryError::Io(e.into_error()))?;
+    let mut spool = spool
+        .into_inner()
+        .map_err(|e| InventoryError::Io(e.into_error()))?;
     spool.rewind()?;
     let partial = sibling(target, "partial");
     let mut out = BufWriter::new(File::create(&partial)?);
@@ -130,7 +132,8 @@ mod tests {
         let mut writer = InventoryFileWriter::create(&path).expect("create");
         writer.write(&bucket("a")).expect("write");
         writer.write(&bucket("b")).expect("write");
-        let mut header = InventoryHeader::new(Provider::Aws, "123456789012", chrono::DateTime::UNIX_EPOCH);
+        let mut header =
+            InventoryHeader::new(Provider::Aws, "123456789012", chrono::DateTime::UNIX_EPOCH);
         header.errors.push(CollectionError {
             kind: ResourceKind::parse("aws.iam.user").expect("kind"),
             region: "global".into(),
@@ -141,8 +144,10 @@ mod tests {
         });
         writer.finish(&header).expect("finish");
 
-        let file = std::io::BufReader::new(File::open(&path).expect("open"));
-        let (read_header, resources) = InventoryReader::open(file).and_then(InventoryReader::read_all).expect("read");
+        let file = io::BufReader::new(File::open(&path).expect("open"));
+        let (read_header, resources) = InventoryReader::open(file)
+            .and_then(InventoryReader::read_all)
+            .expect("read");
         assert_eq!(read_header, header);
         assert_eq!(resources, vec![bucket("a"), bucket("b")]);
         let leftovers: Vec<_> = fs::read_dir(dir.path()).expect("dir").collect();

@@ -33,7 +33,11 @@ pub struct InventoryHeader {
 }
 
 impl InventoryHeader {
-    pub fn new(provider: Provider, account_id: impl Into<String>, collected_at: DateTime<Utc>) -> Self {
+    pub fn new(
+        provider: Provider,
+        account_id: impl Into<String>,
+        collected_at: DateTime<Utc>,
+    ) -> Self {
         InventoryHeader {
             format: INVENTORY_FORMAT.to_owned(),
             version: INVENTORY_VERSION,

@@ -82,8 +82,18 @@ mod tests {
         let kind = ResourceKind::parse("aws.iam.password_policy").expect("valid");
         assert_eq!(kind.provider(), Provider::Aws);
         assert_eq!(kind.service(), "iam");
-        for bad in ["aws.s3", "aws.S3.bucket", "oracle.db.x", "aws..bucket", "aws.s3.bucket.x", ""] {
-            assert!(ResourceKind::parse(bad).is_err(), "{bad} should be rejected");
+        for bad in [
+            "aws.s3",
+            "aws.S3.bucket",
+            "oracle.db.x",
+            "aws..bucket",
+            "aws.s3.bucket.x",
+            "",
+        ] {
+            assert!(
+                ResourceKind::parse(bad).is_err(),
+                "{bad} should be rejected"
+            );
         }
     }
 }

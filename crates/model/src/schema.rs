@@ -217,7 +217,12 @@ impl KindSchema {
         Ok(())
     }
 
-    fn validate_value(&self, value: &Value, ty: FieldType, path: &str) -> Result<(), SchemaViolation> {
+    fn validate_value(
+        &self,
+        value: &Value,
+        ty: FieldType,
+        path: &str,
+    ) -> Result<(), SchemaViolation> {
         let mismatch = || SchemaViolation {
             path: path.to_owned(),
             message: format!("expected {ty}, found {}", describe(value)),
@@ -321,15 +326,39 @@ mod tests {
 
     #[test]
     fn validates_types_nulls_and_unknown_fields() {
-        check(json!({"versioning": {"status": "Enabled"}, "grants": [{"permission": "READ"}]}), Ok(()));
-        check(json!({"versioning": null, "policy": {"Statement": []}, "ports": [22]}), Ok(()));
-        check(json!({"created": "2024-01-01T00:00:00Z", "labels": {"a": "b"}}), Ok(()));
+        check(
+            json!({"versioning": {"status": "Enabled"}, "grants": [{"permission": "READ"}]}),
+            Ok(()),
+        );
+        check(
+            json!({"versioning": null, "policy": {"Statement": []}, "ports": [22]}),
+            Ok(()),
+        );
+        check(
+            json!({"created": "2024-01-01T00:00:00Z", "labels": {"a": "b"}}),
+            Ok(()),
+        );
         check(json!({}), Ok(()));
-        check(json!({"nope": 1}), Err("field nope: is not in the schema of aws.s3.bucket"));
-        check(json!({"versioning": {"status": 1}}), Err("field versioning.status: expected string?, found an int"));
-        check(json!({"grants": [{"permission": null}]}), Err("field grants[].permission: expected string, found null"));
-        check(json!({"created": "yesterday"}), Err("field created: expected timestamp, found a string"));
-        check(json!({"ports": ["22"]}), Err("field ports: expected list<int>, found a list"));
+        check(
+            json!({"nope": 1}),
+            Err("field nope: is not in the schema of aws.s3.bucket"),
+        );
+        check(
+            json!({"versioning": {"status": 1}}),
+            Err("field versioning.status: expected string?, found an int"),
+        );
+        check(
+            json!({"grants": [{"permission": null}]}),
+            Err("field grants[].permission: expected string, found null"),
+        );
+        check(
+            json!({"created": "yesterday"}),
+            Err("field created: expected timestamp, found a string"),
+        );
+        check(
+            json!({"ports": ["22"]}),
+            Err("field ports: expected list<int>, found a list"),
+        );
     }
 
     #[test]
@@ -345,7 +374,14 @@ mod tests {
 
     #[test]
     fn parses_and_prints_types() {
-        for t in ["string", "int?", "list<object>", "map<bool>", "json?", "list<timestamp>"] {
+        for t in [
+            "string",
+            "int?",
+            "list<object>",
+            "map<bool>",
+            "json?",
+            "list<timestamp>",
+        ] {
             assert_eq!(FieldType::parse(t).expect("valid").to_string(), t);
         }
         for bad in ["str", "list<>", "list<list<int>>", "map<object>"] {

@@ -100,7 +100,8 @@ impl Status {
     /// ERROR errs; else any PASS passes; else NOT_APPLICABLE (or MANUAL when
     /// every input is manual). An empty input is NOT_APPLICABLE.
     pub fn rollup(statuses: impl IntoIterator<Item = Status>) -> Status {
-        let (mut fail, mut error, mut pass, mut na, mut manual) = (false, false, false, false, false);
+        let (mut fail, mut error, mut pass, mut na, mut manual) =
+            (false, false, false, false, false);
         for s in statuses {
             match s {
                 Status::Fail => fail = true,
@@ -154,7 +155,11 @@ mod tests {
     use super::*;
 
     fn check(inputs: &[Status], expected: Status) {
-        assert_eq!(Status::rollup(inputs.iter().copied()), expected, "{inputs:?}");
+        assert_eq!(
+            Status::rollup(inputs.iter().copied()),
+            expected,
+            "{inputs:?}"
+        );
     }
 
     #[test]

@@ -11,12 +11,18 @@ use serde_json::json;
 pub fn run(command: CatalogCommand) -> anyhow::Result<Code> {
     match command {
         CatalogCommand::Lint { dir } => lint(dir.as_deref()),
-        CatalogCommand::List { provider, format, controls_dir } => {
+        CatalogCommand::List {
+            provider,
+            format,
+            controls_dir,
+        } => {
             let catalog = load_catalog(controls_dir.as_deref())?;
             let provider = provider.map(|p| p.parse::<Provider>()).transpose()?;
             list(&catalog, provider, format)
         }
-        CatalogCommand::Show { key, controls_dir } => show(&load_catalog(controls_dir.as_deref())?, &key),
+        CatalogCommand::Show { key, controls_dir } => {
+            show(&load_catalog(controls_dir.as_deref())?, &key)
+        }
         CatalogCommand::Mandates { format } => mandates(&load_catalog(None)?, format),
         CatalogCommand::Kinds { kind } => kinds(&load_catalog(None)?, kind.as_deref()),
     }
@@ -24,7 +30,9 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<Code> {
 
 fn lint(dir: Option<&std::path::Path>) -> anyhow::Result<Code> {
     let custom = match dir {
-        Some(dir) => source::directory(dir).with_context(|| format!("reading {}", dir.display()))?,
+        Some(dir) => {
+            source::directory(dir).with_context(|| format!("reading {}", dir.display()))?
+        }
         None => Vec::new(),
     };
     match Catalog::load_with_custom(custom) {
@@ -36,7 +44,11 @@ fn lint(dir: Option<&std::path::Path>) -> anyhow::Result<Code> {
                 "catalogue ok: {} kinds, {} controls ({} fixtures), {} policies, {} mandates, {} warnings",
                 catalog.kinds.len(),
                 catalog.controls.len(),
-                catalog.controls.iter().map(|c| c.fixtures.len()).sum::<usize>(),
+                catalog
+                    .controls
+                    .iter()
+                    .map(|c| c.fixtures.len())
+                    .sum::<usize>(),
                 catalog.policies.len(),
                 catalog.mandates.len(),
                 catalog.warnings.len()
@@ -48,14 +60,20 @@ fn lint(dir: Option<&std::path::Path>) -> anyhow::Result<Code> {
                 println!("{finding}");
             }
             let errors = findings.iter().filter(|f| f.level == Level::Error).count();
-            println!("catalogue has {errors} errors and {} warnings", findings.len() - errors);
+            println!(
+                "catalogue has {errors} errors and {} warnings",
+                findings.len() - errors
+            );
             Ok(Code::Findings)
         }
     }
 }
 
 fn list(catalog: &Catalog, provider: Option<Provider>, format: ListFormat) -> anyhow::Result<Code> {
-    let controls = catalog.controls.iter().filter(|c| provider.is_none_or(|p| c.provider == p));
+    let controls = catalog
+        .controls
+        .iter()
+        .filter(|c| provider.is_none_or(|p| c.provider == p));
     match format {
         ListFormat::Json => {
             let items: Vec<_> = controls
@@ -70,9 +88,19 @@ fn list(catalog: &Catalog, provider: Option<Provider>, format: ListFormat) -> an
         }
         ListFormat::Table => {
             let rows: Vec<Vec<String>> = controls
-                .map(|c| vec![c.cid.to_string(), c.severity.to_string(), c.kind.to_string(), c.title.clone()])
+                .map(|c| {
+                    vec![
+                        c.cid.to_string(),
+                        c.severity.to_string(),
+                        c.kind.to_string(),
+                        c.title.clone(),
+                    ]
+                })
                 .collect();
-            print!("{}", crate::output::table::render(&["CID", "SEVERITY", "KIND", "TITLE"], &rows));
+            print!(
+                "{}",
+                crate::output::table::render(&["CID", "SEVERITY", "KIND", "TITLE"], &rows)
+            );
         }
     }
     Ok(Code::Ok)
@@ -146,10 +174,32 @@ fn mandates(catalog: &Catalog, format: ListFormat) -> anyhow::Result<Code> {
                 .iter()
                 .map(|(m, reqs, manual, controls)| {
                     let providers: Vec<&str> = m.providers.iter().map(|p| p.as_str()).collect();
-                    vec![m.mid.to_string(), m.id.clone(), m.label(), providers.join(","), reqs.to_string(), manual.to_string(), controls.to_string()]
+                    vec![
+                        m.mid.to_string(),
+                        m.id.clone(),
+                        m.label(),
+                        providers.join(","),
+                        reqs.to_string(),
+                        manual.to_string(),
+                        controls.to_string(),
+                    ]
                 })
                 .collect();
-            print!("{}", crate::output::table::render(&["MID", "ID", "MANDATE", "PROVIDERS", "REQUIREMENTS", "MANUAL", "CONTROLS"], &table));
+            print!(
+                "{}",
+                crate::output::table::render(
+                    &[
+                        "MID",
+                        "ID",
+                        "MANDATE",
+                        "PROVIDERS",
+                        "REQUIREMENTS",
+                        "MANUAL",
+                        "CONTROLS"
+                    ],
+                    &table
+                )
+            );
         }
     }
     Ok(Code::Ok)
@@ -163,23 +213,39 @@ fn kinds(catalog: &Catalog, kind: Option<&str>) -> anyhow::Result<Code> {
                 .values()
                 .map(|k| {
                     let controls = catalog.controls.iter().filter(|c| c.kind == k.kind).count();
-                    vec![k.kind.to_string(), format!("{:?}", k.scope).to_lowercase(), controls.to_string(), k.title.clone()]
+                    vec![
+                        k.kind.to_string(),
+                        format!("{:?}", k.scope).to_lowercase(),
+                        controls.to_string(),
+                        k.title.clone(),
+                    ]
                 })
                 .collect();
-            print!("{}", crate::output::table::render(&["KIND", "SCOPE", "CONTROLS", "TITLE"], &rows));
+            print!(
+                "{}",
+                crate::output::table::render(&["KIND", "SCOPE", "CONTROLS", "TITLE"], &rows)
+            );
         }
         Some(name) => {
             let kind = ResourceKind::parse(name)?;
             let Some(schema) = catalog.kind(&kind) else {
                 bail!("no kind {name} in the catalogue (see `posture catalog kinds`)");
             };
-            println!("{}  {}\n{}\nid: {}\n", schema.kind, schema.title, schema.description, schema.id_format);
+            println!(
+                "{}  {}\n{}\nid: {}\n",
+                schema.kind, schema.title, schema.description, schema.id_format
+            );
             let rows: Vec<Vec<String>> = schema
                 .fields
                 .iter()
-                .map(|(path, spec)| vec![path.clone(), spec.field_type.to_string(), spec.doc.clone()])
+                .map(|(path, spec)| {
+                    vec![path.clone(), spec.field_type.to_string(), spec.doc.clone()]
+                })
                 .collect();
-            print!("{}", crate::output::table::render(&["FIELD", "TYPE", "DOC"], &rows));
+            print!(
+                "{}",
+                crate::output::table::render(&["FIELD", "TYPE", "DOC"], &rows)
+            );
         }
     }
     Ok(Code::Ok)

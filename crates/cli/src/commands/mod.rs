@@ -10,7 +10,8 @@ use std::path::Path;
 /// The built-in catalogue plus the user's custom controls, or every finding.
 pub fn load_catalog(controls_dir: Option<&Path>) -> anyhow::Result<Catalog> {
     let custom = match controls_dir {
-        Some(dir) => source::directory(dir).with_context(|| format!("reading controls from {}", dir.display()))?,
+        Some(dir) => source::directory(dir)
+            .with_context(|| format!("reading controls from {}", dir.display()))?,
         None => Vec::new(),
     };
     Catalog::load_with_custom(custom).map_err(|findings| {
@@ -19,6 +20,9 @@ pub fn load_catalog(controls_dir: Option<&Path>) -> anyhow::Result<Catalog> {
             .filter(|f| f.level == Level::Error)
             .map(|f| format!("  {f}"))
             .collect();
-        anyhow::anyhow!("the catalogue has errors (see `posture catalog lint`):\n{}", listed.join("\n"))
+        anyhow::anyhow!(
+            "the catalogue has errors (see `posture catalog lint`):\n{}",
+            listed.join("\n")
+        )
     })
 }

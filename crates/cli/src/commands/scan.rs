@@ -33,10 +33,16 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Code> {
         Some(key) => {
             let Some(mandate) = catalog.mandate(key) else {
                 let known: Vec<&str> = catalog.mandates.iter().map(|m| m.id.as_str()).collect();
-                bail!("unknown mandate {key:?}; known mandates: {}", known.join(", "));
+                bail!(
+                    "unknown mandate {key:?}; known mandates: {}",
+                    known.join(", ")
+                );
             };
             if !mandate.providers.contains(&provider) {
-                bail!("mandate {} has no mapping for {provider} inventories", mandate.id);
+                bail!(
+                    "mandate {} has no mapping for {provider} inventories",
+                    mandate.id
+                );
             }
             Some(mandate)
         }
@@ -46,6 +52,7 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Code> {
         Some(m) => Selection::mandate(&catalog, m, provider),
         None => Selection::provider(&catalog, provider),
     };
+    let started = std::time::Instant::now();
     let pool = rayon_pool(args.threads)?;
     let report = pool
         .install(|| posture_engine::evaluate(reader, &selection, &Options::at(now)))
@@ -63,6 +70,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Code> {
         ReportFormat::Csv => output::csv::write(&mut out, &report, &selection)?,
     }
     out.flush()?;
+    if args.stats {
+        print_stats(&report, started.elapsed());
+    }
     Ok(match args.fail_on {
         Some(threshold) if fails_at(&report, &selection, severity_of(threshold)) => Code::Findings,
         _ => Code::Ok,
@@ -81,10 +91,9 @@ fn severity_of(fail_on: FailOn) -> Severity {
 
 /// Whether a control of `threshold` severity or higher failed.
 fn fails_at(report: &Report, selection: &Selection<'_>, threshold: Severity) -> bool {
-    report
-        .controls
-        .iter()
-        .any(|c| c.status == Status::Fail && selection.catalog.controls[c.control].severity >= threshold)
+    report.controls.iter().any(|c| {
+        c.status == Status::Fail && selection.catalog.controls[c.control].severity >= threshold
+    })
 }
 
 fn rayon_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
@@ -96,4 +105,27 @@ fn rayon_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
         builder = builder.num_threads(n);
     }
     builder.build().context("starting worker threads")
+}
+
+/// `--stats`: throughput and peak memory, for benchmarks and capacity planning.
+fn print_stats(report: &Report, elapsed: std::time::Duration) {
+    let seconds = elapsed.as_secs_f64().max(f64::EPSILON);
+    let resources = report.summary.resources;
+    let evaluations = report.summary.evaluations.total();
+    eprintln!("stats: {resources} resources, {evaluations} evaluations in {seconds:.2} s");
+    eprintln!(
+        "stats: {:.0} resources/s, {:.0} evaluations/s",
+        resources as f64 / seconds,
+        evaluations as f64 / seconds
+    );
+    if let Some(peak) = peak_rss_kib() {
+        eprintln!("stats: peak RSS {:.1} MiB", peak as f64 / 1024.0);
+    }
+}
+
+/// The process's peak resident set (Linux `VmHWM`), in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -4,11 +4,24 @@
 use posture_engine::{Report, Selection};
 use std::io::Write;
 
-pub fn write(out: &mut dyn Write, report: &Report, selection: &Selection<'_>) -> anyhow::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    report: &Report,
+    selection: &Selection<'_>,
+) -> anyhow::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record([
-        "cid", "controlId", "title", "severity", "controlStatus", "resourceId", "resourceName",
-        "resourceType", "region", "status", "message",
+        "cid",
+        "controlId",
+        "title",
+        "severity",
+        "controlStatus",
+        "resourceId",
+        "resourceName",
+        "resourceType",
+        "region",
+        "status",
+        "message",
     ])?;
     for result in &report.controls {
         let c = &selection.catalog.controls[result.control];

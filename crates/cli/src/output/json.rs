@@ -91,7 +91,10 @@ impl Serialize for Controls<'_> {
                 error_count: result.counts.error,
                 not_applicable_count: result.counts.not_applicable,
                 remediation: &c.remediation,
-                resources: Resources { report: self.report, result },
+                resources: Resources {
+                    report: self.report,
+                    result,
+                },
             })?;
         }
         seq.end()
@@ -115,16 +118,30 @@ impl Serialize for Resources<'_> {
     }
 }
 
-pub fn write(out: &mut dyn Write, report: &Report, selection: &Selection<'_>) -> anyhow::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    report: &Report,
+    selection: &Selection<'_>,
+) -> anyhow::Result<()> {
     let json = JsonReport {
-        evaluated_at: report.evaluated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        evaluated_at: report
+            .evaluated_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         inventory: Inventory {
             provider: report.header.provider,
             account_id: &report.header.account_id,
-            collected_at: report.header.collected_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            collected_at: report
+                .header
+                .collected_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             collection_errors: &report.header.errors,
         },
-        mandate: selection.mandate.map(|m| MandateRef { id: &m.id, mid: m.mid, name: &m.name, version: &m.version }),
+        mandate: selection.mandate.map(|m| MandateRef {
+            id: &m.id,
+            mid: m.mid,
+            name: &m.name,
+            version: &m.version,
+        }),
         summary: &report.summary,
         requirements: &report.requirements,
         policies: &report.policies,

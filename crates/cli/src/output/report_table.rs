@@ -20,7 +20,11 @@ fn counts_line(counts: &Counts) -> String {
     )
 }
 
-pub fn write(out: &mut dyn Write, report: &Report, selection: &Selection<'_>) -> anyhow::Result<()> {
+pub fn write(
+    out: &mut dyn Write,
+    report: &Report,
+    selection: &Selection<'_>,
+) -> anyhow::Result<()> {
     let header = &report.header;
     let scope = match selection.mandate {
         Some(m) => m.label(),
@@ -37,9 +41,23 @@ pub fn write(out: &mut dyn Write, report: &Report, selection: &Selection<'_>) ->
         report.evaluated_at.format("%Y-%m-%d %H:%M UTC"),
     )?;
     let s = &report.summary;
-    writeln!(out, "Controls      {:>5}  {}", s.controls.total(), counts_line(&s.controls))?;
-    writeln!(out, "Pass rate     {:>6}  of controls with a result (not applicable excluded)", percent(s.pass_percent))?;
-    writeln!(out, "Evaluations   {:>5}  {}", s.evaluations.total(), counts_line(&s.evaluations))?;
+    writeln!(
+        out,
+        "Controls      {:>5}  {}",
+        s.controls.total(),
+        counts_line(&s.controls)
+    )?;
+    writeln!(
+        out,
+        "Pass rate     {:>6}  of controls with a result (not applicable excluded)",
+        percent(s.pass_percent)
+    )?;
+    writeln!(
+        out,
+        "Evaluations   {:>5}  {}",
+        s.evaluations.total(),
+        counts_line(&s.evaluations)
+    )?;
     if selection.mandate.is_some() {
         writeln!(
             out,
@@ -55,6 +73,7 @@ pub fn write(out: &mut dyn Write, report: &Report, selection: &Selection<'_>) ->
         let rows: Vec<Vec<String>> = report
             .requirements
             .iter()
+            .filter(|r| r.status != Status::Manual)
             .map(|r| {
                 vec![
                     format!("{}{}", "  ".repeat(r.depth), r.id),
@@ -67,7 +86,14 @@ pub fn write(out: &mut dyn Write, report: &Report, selection: &Selection<'_>) ->
             })
             .collect();
         writeln!(out, "Requirements")?;
-        write!(out, "{}", render(&["REQUIREMENT", "STATUS", "PASS", "FAIL", "ERROR", "TITLE"], &rows))?;
+        write!(
+            out,
+            "{}",
+            render(
+                &["REQUIREMENT", "STATUS", "PASS", "FAIL", "ERROR", "TITLE"],
+                &rows
+            )
+        )?;
         writeln!(out)?;
     }
 
@@ -88,23 +114,57 @@ pub fn write(out: &mut dyn Write, report: &Report, selection: &Selection<'_>) ->
         })
         .collect();
     writeln!(out, "Controls")?;
-    write!(out, "{}", render(&["CID", "STATUS", "SEVERITY", "PASS", "FAIL", "ERROR", "TITLE"], &rows))?;
+    write!(
+        out,
+        "{}",
+        render(
+            &[
+                "CID", "STATUS", "SEVERITY", "PASS", "FAIL", "ERROR", "TITLE"
+            ],
+            &rows
+        )
+    )?;
 
-    let mut failing: Vec<_> = report.controls.iter().filter(|c| c.status == Status::Fail).collect();
-    failing.sort_by_key(|c| (std::cmp::Reverse(selection.catalog.controls[c.control].severity), selection.catalog.controls[c.control].cid));
+    let mut failing: Vec<_> = report
+        .controls
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .collect();
+    failing.sort_by_key(|c| {
+        (
+            std::cmp::Reverse(selection.catalog.controls[c.control].severity),
+            selection.catalog.controls[c.control].cid,
+        )
+    });
     if !failing.is_empty() {
         writeln!(out, "\nFailing resources")?;
     }
     for result in failing {
         let control = &selection.catalog.controls[result.control];
-        writeln!(out, "\n[{}] {} ({})", control.cid, control.title, control.severity)?;
-        let failed: Vec<_> = result.evaluations.iter().filter(|e| e.status == Status::Fail).collect();
+        writeln!(
+            out,
+            "\n[{}] {} ({})",
+            control.cid, control.title, control.severity
+        )?;
+        let failed: Vec<_> = result
+            .evaluations
+            .iter()
+            .filter(|e| e.status == Status::Fail)
+            .collect();
         for evaluation in failed.iter().take(RESOURCES_PER_CONTROL) {
             let r = &report.resources[evaluation.resource as usize];
-            writeln!(out, "  FAIL  {}  ({}, {})", r.resource_id, r.resource_name, r.region)?;
+            writeln!(
+                out,
+                "  FAIL  {}  ({}, {})",
+                r.resource_id, r.resource_name, r.region
+            )?;
         }
         if failed.len() > RESOURCES_PER_CONTROL {
-            writeln!(out, "  ... and {} more", failed.len() - RESOURCES_PER_CONTROL)?;
+            writeln!(
+                out,
+                "  ... and {} more",
+                failed.len() - RESOURCES_PER_CONTROL
+            )?;
         }
         writeln!(out, "  Remediation: {}", control.remediation.console)?;
         if !control.remediation.cli.is_empty() {
@@ -112,12 +172,19 @@ pub fn write(out: &mut dyn Write, report: &Report, selection: &Selection<'_>) ->
         }
     }
 
-    let errored: Vec<_> = report.controls.iter().filter(|c| c.status == Status::Error).collect();
+    let errored: Vec<_> = report
+        .controls
+        .iter()
+        .filter(|c| c.status == Status::Error)
+        .collect();
     if !errored.is_empty() {
         writeln!(out, "\nControls that could not be evaluated")?;
         for result in errored {
             let control = &selection.catalog.controls[result.control];
-            let first = result.evaluations.iter().find(|e| e.status == Status::Error);
+            let first = result
+                .evaluations
+                .iter()
+                .find(|e| e.status == Status::Error);
             let reason = first.and_then(|e| report.message(e)).unwrap_or("unknown");
             writeln!(out, "  [{}] {}: {}", control.cid, control.title, reason)?;
         }
@@ -125,9 +192,21 @@ pub fn write(out: &mut dyn Write, report: &Report, selection: &Selection<'_>) ->
     if !header.errors.is_empty() {
         writeln!(out, "\nCollection errors (what could not be read)")?;
         for e in &header.errors {
-            let permission = e.permission.as_deref().map(|p| format!(" (missing permission {p})")).unwrap_or_default();
-            let resource = e.resource_id.as_deref().map(|r| format!(" {r}")).unwrap_or_default();
-            writeln!(out, "  {} {}{}: {} {}{}", e.kind, e.region, resource, e.action, e.message, permission)?;
+            let permission = e
+                .permission
+                .as_deref()
+                .map(|p| format!(" (missing permission {p})"))
+                .unwrap_or_default();
+            let resource = e
+                .resource_id
+                .as_deref()
+                .map(|r| format!(" {r}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {} {}{}: {} {}{}",
+                e.kind, e.region, resource, e.action, e.message, permission
+            )?;
         }
     }
     Ok(())

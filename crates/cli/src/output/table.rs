@@ -39,6 +39,9 @@ mod tests {
     #[test]
     fn aligns_columns() {
         let rows = vec![vec!["1".to_owned(), "long cell".to_owned(), "x".to_owned()]];
-        assert_eq!(super::render(&["A", "B", "C"], &rows), "A  B          C\n1  long cell  x\n");
+        assert_eq!(
+            super::render(&["A", "B", "C"], &rows),
+            "A  B          C\n1  long cell  x\n"
+        );
     }
 }
