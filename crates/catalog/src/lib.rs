@@ -20,3 +20,4 @@ mod lint;
 mod load;
 
 pub use load::{Catalog, FIXTURE_CLOCK, Finding, Level};
+pub mod reference;

@@ -247,3 +247,16 @@ fn custom_controls_load_from_a_directory_beside_the_builtin_catalogue() {
     assert!(control.custom);
     assert_eq!(control.id, "acme_versioned");
 }
+
+#[test]
+fn the_generated_reference_in_docs_is_up_to_date() {
+    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/reference");
+    for (name, expected) in posture_catalog::reference::pages(&catalog) {
+        let committed = std::fs::read_to_string(docs.join(name)).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "docs/reference/{name} is stale: run `cargo run -p posture -- catalog reference --out docs/reference`"
+        );
+    }
+}

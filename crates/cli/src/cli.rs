@@ -93,6 +93,11 @@ pub enum CatalogCommand {
     },
     /// List resource kinds, or show one kind's schema.
     Kinds { kind: Option<String> },
+    /// Write the generated catalogue reference (markdown) into a directory.
+    Reference {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Check the catalogue (and an extra directory of custom controls).
     Lint {
         /// Lint this directory of custom controls together with the catalogue.

@@ -25,6 +25,7 @@ pub fn run(command: CatalogCommand) -> anyhow::Result<Code> {
         }
         CatalogCommand::Mandates { format } => mandates(&load_catalog(None)?, format),
         CatalogCommand::Kinds { kind } => kinds(&load_catalog(None)?, kind.as_deref()),
+        CatalogCommand::Reference { out } => reference(&load_catalog(None)?, &out),
     }
 }
 
@@ -247,6 +248,16 @@ fn kinds(catalog: &Catalog, kind: Option<&str>) -> anyhow::Result<Code> {
                 crate::output::table::render(&["FIELD", "TYPE", "DOC"], &rows)
             );
         }
+    }
+    Ok(Code::Ok)
+}
+
+fn reference(catalog: &Catalog, dir: &std::path::Path) -> anyhow::Result<Code> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, text) in posture_catalog::reference::pages(catalog) {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote {}", path.display());
     }
     Ok(Code::Ok)
 }
