@@ -7,7 +7,7 @@ use cel::objects::Value;
 use cel::{Context, ExecutionError};
 use chrono::{DateTime, Utc};
 use posture_model::Status;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// What a control is evaluated on: the parts of a resource a check can see.
@@ -19,11 +19,15 @@ pub struct Subject<'a> {
     pub region: &'a str,
     pub account: &'a str,
     pub tags: &'a BTreeMap<String, String>,
+    /// The top-level fields the controls to be evaluated read; `None` binds
+    /// every field. Binding only what is read saves converting the rest.
+    pub fields: Option<&'a BTreeSet<String>>,
 }
 
 impl<'a> Subject<'a> {
     pub fn of(resource: &'a posture_model::Resource) -> Self {
         Subject {
+            fields: None,
             config: &resource.config,
             name: &resource.name,
             id: &resource.id,
@@ -75,7 +79,10 @@ impl Evaluator {
     /// Binds a resource's variables; evaluate any number of controls on it.
     pub fn bind<'e>(&'e self, subject: &Subject<'_>) -> Bound<'e> {
         let mut ctx = self.root.new_inner_scope();
-        ctx.add_variable_from_value("resource", object_to_cel(subject.config));
+        ctx.add_variable_as_val(
+            "resource",
+            crate::cel_value::object_to_val(subject.config, subject.fields),
+        );
         ctx.add_variable_from_value("name", subject.name.to_owned());
         ctx.add_variable_from_value("id", subject.id.to_owned());
         ctx.add_variable_from_value("region", subject.region.to_owned());
@@ -88,41 +95,6 @@ impl Evaluator {
         ctx.add_variable_from_value("tags", tags);
         Bound { ctx }
     }
-}
-
-/// Converts JSON to CEL values: integers become `int` (CEL's default
-/// integer type, so `resource.port == 22` compares like with like), and only
-/// integers beyond `i64` become `uint`.
-pub fn json_to_cel(value: &serde_json::Value) -> Value {
-    match value {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-            (Some(i), _) => Value::Int(i),
-            (None, Some(u)) => Value::UInt(u),
-            _ => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_json::Value::String(s) => Value::String(Arc::new(s.clone())),
-        serde_json::Value::Array(items) => {
-            Value::List(Arc::new(items.iter().map(json_to_cel).collect()))
-        }
-        serde_json::Value::Object(map) => object_to_cel(map),
-    }
-}
-
-fn object_to_cel(map: &serde_json::Map<String, serde_json::Value>) -> Value {
-    let entries: std::collections::HashMap<cel::objects::Key, Value> = map
-        .iter()
-        .map(|(k, v)| {
-            (
-                cel::objects::Key::String(Arc::new(k.clone())),
-                json_to_cel(v),
-            )
-        })
-        .collect();
-    Value::Map(cel::objects::Map {
-        map: Arc::new(entries),
-    })
 }
 
 /// A resource bound into an evaluation context.
@@ -220,6 +192,7 @@ mod tests {
             region: "eu-west-1",
             account: "1",
             tags: &tags,
+            fields: None,
         };
         let outcome = evaluator.bind(&subject).evaluate(&control(applies, expr));
         assert_eq!(
@@ -247,6 +220,67 @@ mod tests {
             "",
             "tags.env == 'prod' && region.startsWith('eu-')",
             json!({}),
+            Pass,
+        );
+    }
+
+    #[test]
+    fn shared_values_behave_like_cel_values() {
+        use Status::*;
+        let config =
+            json!({"m": {"a": 1, "b": [1, 2]}, "l": [{"x": "y"}, {"x": "z"}], "e": [], "n": null});
+        check(
+            "",
+            "resource.m == {'a': 1, 'b': [1, 2]} && resource.m.b == [1, 2]",
+            config.clone(),
+            Pass,
+        );
+        check(
+            "",
+            "resource.l.exists(i, i.x == 'z') && resource.l.all(i, i.x.startsWith(''))",
+            config.clone(),
+            Pass,
+        );
+        check(
+            "",
+            "size(resource.l) == 2 && size(resource.m) == 2 && resource.e == [] && size(resource.e) == 0",
+            config.clone(),
+            Pass,
+        );
+        check(
+            "",
+            "'a' in resource.m && 2 in resource.m.b && !('c' in resource.m)",
+            config.clone(),
+            Pass,
+        );
+        check(
+            "",
+            "resource.l.map(i, i.x) == ['y', 'z'] && resource.l.filter(i, i.x == 'y').size() == 1",
+            config.clone(),
+            Pass,
+        );
+        check(
+            "",
+            "resource.l[1].x == 'z' && resource.m['a'] == 1 && resource.n == null",
+            config.clone(),
+            Pass,
+        );
+        check(
+            "",
+            "type(resource.m) == map && type(resource.l) == list",
+            config.clone(),
+            Pass,
+        );
+        check(
+            "",
+            "has(resource.m.a) && !has(resource.m.c)",
+            config.clone(),
+            Pass,
+        );
+        check(
+            "",
+            "resource.l + [{'x': 'w'}] == [{'x': 'y'}, {'x': 'z'}, {'x': 'w'}]",
+            config,
             Pass,
         );
     }

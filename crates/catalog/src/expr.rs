@@ -17,6 +17,7 @@ pub struct Expr {
     program: Arc<Program>,
     paths: Vec<String>,
     unknown_variables: Vec<String>,
+    reads_whole_resource: bool,
 }
 
 impl fmt::Debug for Expr {
@@ -36,6 +37,7 @@ impl Expr {
             source: source.to_owned(),
             paths: walker.paths.into_iter().collect(),
             unknown_variables: walker.unknown.into_iter().collect(),
+            reads_whole_resource: walker.whole,
             program: Arc::new(program),
         })
     }
@@ -51,6 +53,20 @@ impl Expr {
     /// The `resource` field paths read, e.g. `versioning.status`, `grants[].permission`.
     pub fn paths(&self) -> &[String] {
         &self.paths
+    }
+
+    /// The top-level `resource` fields read, or `None` when the expression
+    /// uses the whole `resource` value (e.g. `size(resource)`).
+    pub fn top_level_fields(&self) -> Option<BTreeSet<&str>> {
+        if self.reads_whole_resource {
+            return None;
+        }
+        Some(
+            self.paths
+                .iter()
+                .map(|p| p.split(['.', '[']).next().unwrap_or(p))
+                .collect(),
+        )
     }
 
     /// Identifiers that are neither check variables nor macro variables.
@@ -72,6 +88,8 @@ enum Binding {
 struct PathWalker {
     paths: BTreeSet<String>,
     unknown: BTreeSet<String>,
+    /// The bare `resource` is used as a value (not only its fields).
+    whole: bool,
 }
 
 fn join(base: &str, field: &str) -> String {
@@ -83,6 +101,14 @@ fn join(base: &str, field: &str) -> String {
 }
 
 impl PathWalker {
+    /// Walks a node whose value is used as a whole (an argument, an
+    /// operand): if it is the bare `resource`, every field may be read.
+    fn use_value(&mut self, node: &IdedExpr, scope: &HashMap<String, Binding>) {
+        if self.walk(node, scope).as_deref() == Some("") {
+            self.whole = true;
+        }
+    }
+
     /// Walks `node`, recording the paths it reads; returns the path `node`
     /// itself denotes, if it is a (part of a) resource field path.
     fn walk(&mut self, node: &IdedExpr, scope: &HashMap<String, Binding>) -> Option<String> {
@@ -107,6 +133,7 @@ impl PathWalker {
             Node::Call(call) => self.walk_call(call, scope),
             Node::Comprehension(c) => {
                 let range = self.walk(&c.iter_range, scope);
+                self.whole |= range.as_deref() == Some("");
                 let mut inner = scope.clone();
                 let element = match range {
                     Some(path) if !path.is_empty() => Binding::Path(format!("{path}[]")),
@@ -123,23 +150,23 @@ impl PathWalker {
                     }
                 }
                 inner.insert(c.accu_var.clone(), Binding::Opaque);
-                self.walk(&c.accu_init, scope);
+                self.use_value(&c.accu_init, scope);
                 for part in [&c.loop_cond, &c.loop_step, &c.result] {
-                    self.walk(part, &inner);
+                    self.use_value(part, &inner);
                 }
                 None
             }
             Node::List(list) => {
                 for element in &list.elements {
-                    self.walk(element, scope);
+                    self.use_value(element, scope);
                 }
                 None
             }
             Node::Map(map) => {
                 for entry in &map.entries {
                     if let cel::common::ast::EntryExpr::MapEntry(e) = &entry.expr {
-                        self.walk(&e.key, scope);
-                        self.walk(&e.value, scope);
+                        self.use_value(&e.key, scope);
+                        self.use_value(&e.value, scope);
                     }
                 }
                 None
@@ -152,7 +179,7 @@ impl PathWalker {
         if call.func_name == "_[_]" && call.args.len() == 2 {
             let base = self.walk(&call.args[0], scope);
             let key = &call.args[1];
-            self.walk(key, scope);
+            self.use_value(key, scope);
             let base = base?;
             let path = match &key.expr {
                 Node::Literal(cel::common::ast::LiteralValue::String(s)) => join(&base, s.inner()),
@@ -162,10 +189,10 @@ impl PathWalker {
             return Some(path);
         }
         if let Some(target) = &call.target {
-            self.walk(target, scope);
+            self.use_value(target, scope);
         }
         for arg in &call.args {
-            self.walk(arg, scope);
+            self.use_value(arg, scope);
         }
         None
     }
@@ -203,6 +230,24 @@ mod tests {
             "size(resource.keys.filter(k, k.active)) <= 1",
             &["keys", "keys[].active"],
         );
+    }
+
+    #[test]
+    fn knows_which_top_level_fields_are_read() {
+        let fields = |src: &str| {
+            Expr::compile(src)
+                .expect("compiles")
+                .top_level_fields()
+                .map(|f| f.into_iter().map(str::to_owned).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            fields("resource.a.b == 1 && resource.c.exists(x, x.d)"),
+            Some(vec!["a".to_owned(), "c".to_owned()])
+        );
+        assert_eq!(fields("size(resource) > 0"), None);
+        assert_eq!(fields("resource.exists(k, k == 'a')"), None);
+        assert_eq!(fields("'a' in resource"), None);
+        assert_eq!(fields("region == 'x'"), Some(vec![]));
     }
 
     #[test]

@@ -2,9 +2,13 @@
 //! context. Documented in `docs/catalog.md`; keep the two in step.
 
 use crate::policy_doc;
+use cel::extractors::This;
 use cel::objects::Value;
 use cel::{Context, ExecutionError, FunctionContext};
 use ipnet::IpNet;
+use regex::Regex;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -12,6 +16,7 @@ type Result<T> = std::result::Result<T, ExecutionError>;
 
 /// Names of the helpers, for the linter and docs.
 pub const HELPERS: [&str; 9] = [
+    // `matches` is also registered here, replacing the standard one with a cached version.
     "age_days",
     "cidr_is_any",
     "cidr_contains",
@@ -24,6 +29,7 @@ pub const HELPERS: [&str; 9] = [
 ];
 
 pub fn register(ctx: &mut Context<'_, '_>) -> std::result::Result<(), cel::DeclarationError> {
+    ctx.add_function("matches", matches)?;
     ctx.add_function("age_days", age_days)?;
     ctx.add_function("cidr_is_any", cidr_is_any)?;
     ctx.add_function("cidr_contains", cidr_contains)?;
@@ -37,6 +43,40 @@ pub fn register(ctx: &mut Context<'_, '_>) -> std::result::Result<(), cel::Decla
         policy_denies_insecure_transport,
     )?;
     Ok(())
+}
+
+/// Compiled patterns per thread: checks build the same few patterns for
+/// every resource, and compiling a regex costs far more than matching it.
+const REGEX_CACHE_LIMIT: usize = 4096;
+
+thread_local! {
+    static REGEX_CACHE: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+}
+
+/// CEL's standard `matches` (RE2 syntax, unanchored), with compiled patterns
+/// cached; callable as `s.matches(re)` or `matches(s, re)`.
+fn matches(
+    ftx: &FunctionContext,
+    This(text): This<Arc<String>>,
+    pattern: Arc<String>,
+) -> Result<bool> {
+    REGEX_CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(re) = cache.get(pattern.as_str()) {
+            return Ok(re.is_match(&text));
+        }
+        let re = Regex::new(&pattern).map_err(|e| {
+            ftx.error(format!(
+                "{pattern:?} is not a valid regular expression: {e}"
+            ))
+        })?;
+        let found = re.is_match(&text);
+        if cache.len() >= REGEX_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), re);
+        Ok(found)
+    })
 }
 
 /// Whole days from `ts` (RFC 3339 string or timestamp) to the evaluation clock.

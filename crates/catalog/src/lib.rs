@@ -10,6 +10,7 @@ mod types;
 
 pub use expr::Expr;
 pub use types::{Control, Fixture, Mandate, Policy, Remediation, Requirement};
+mod cel_value;
 pub mod eval;
 mod functions;
 mod policy_doc;

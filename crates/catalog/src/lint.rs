@@ -187,6 +187,7 @@ fn check_fixtures(
             region: &fixture.region,
             account: "123456789012",
             tags: &fixture.tags,
+            fields: None,
         };
         let outcome = evaluator.bind(&subject).evaluate(control);
         if outcome.status != fixture.expect {

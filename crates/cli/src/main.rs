@@ -7,7 +7,13 @@ mod exit;
 mod output;
 
 use clap::Parser;
+use mimalloc::MiMalloc;
 use std::process::ExitCode;
+
+/// The engine allocates many small, short-lived values on every thread;
+/// mimalloc serves them markedly faster than the system allocator.
+#[global_allocator]
+static GLOBAL: MiMalloc = MiMalloc;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();

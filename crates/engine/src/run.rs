@@ -71,7 +71,7 @@ impl Builder {
 }
 
 /// Evaluates the selected controls over the inventory `reader` yields.
-pub fn evaluate<R: BufRead>(
+pub fn evaluate<R: BufRead + Send>(
     mut reader: InventoryReader<R>,
     selection: &Selection<'_>,
     options: &Options,
@@ -96,41 +96,69 @@ pub fn evaluate<R: BufRead>(
         .filter_map(|e| e.resource_id.clone().map(|id| (e.kind.clone(), id)))
         .collect();
 
+    // A reader thread fills batches while the pool evaluates the previous
+    // one; the bounded channel caps memory at a few batches.
+    let batch_size = options.batch_size.max(1);
     let mut total = 0usize;
-    let mut batch: Vec<RawLine> = Vec::with_capacity(options.batch_size);
-    loop {
-        batch.clear();
-        while batch.len() < options.batch_size {
-            match reader.next_line()? {
-                Some(line) => batch.push(line),
-                None => break,
+    std::thread::scope(|scope| -> Result<(), EngineError> {
+        let (sender, batches) =
+            std::sync::mpsc::sync_channel::<Result<Vec<RawLine>, EngineError>>(2);
+        scope.spawn(move || {
+            loop {
+                let mut batch = Vec::with_capacity(batch_size);
+                let result = loop {
+                    match reader.next_line() {
+                        Ok(Some(line)) => {
+                            batch.push(line);
+                            if batch.len() == batch_size {
+                                break Ok(false);
+                            }
+                        }
+                        Ok(None) => break Ok(true),
+                        Err(e) => break Err(e),
+                    }
+                };
+                let done = match result {
+                    Ok(done) => done,
+                    Err(e) => {
+                        let _ = sender.send(Err(e.into()));
+                        return;
+                    }
+                };
+                if !batch.is_empty() && sender.send(Ok(batch)).is_err() {
+                    return;
+                }
+                if done {
+                    return;
+                }
+            }
+        });
+        for batch in batches {
+            let batch = batch?;
+            total += batch.len();
+            let results: Vec<Result<Option<Evaluated>, EngineError>> = batch
+                .par_iter()
+                .map_init(
+                    || Evaluator::new(options.now),
+                    |evaluator, line| evaluate_line(line, &header, selection, evaluator),
+                )
+                .collect();
+            for result in results {
+                let Some(evaluated) = result? else { continue };
+                if !pending.is_empty() {
+                    pending.remove(&(
+                        evaluated.resource.resource_type.clone(),
+                        evaluated.resource.resource_id.clone(),
+                    ));
+                }
+                let index = builder.add_resource(evaluated.resource);
+                for (position, outcome) in evaluated.outcomes {
+                    builder.record(position, index, outcome.status, outcome.message);
+                }
             }
         }
-        if batch.is_empty() {
-            break;
-        }
-        total += batch.len();
-        let results: Vec<Result<Option<Evaluated>, EngineError>> = batch
-            .par_iter()
-            .map_init(
-                || Evaluator::new(options.now),
-                |evaluator, line| evaluate_line(line, &header, selection, evaluator),
-            )
-            .collect();
-        for result in results {
-            let Some(evaluated) = result? else { continue };
-            if !pending.is_empty() {
-                pending.remove(&(
-                    evaluated.resource.resource_type.clone(),
-                    evaluated.resource.resource_id.clone(),
-                ));
-            }
-            let index = builder.add_resource(evaluated.resource);
-            for (position, outcome) in evaluated.outcomes {
-                builder.record(position, index, outcome.status, outcome.message);
-            }
-        }
-    }
+        Ok(())
+    })?;
     record_unseen_resources(&header, selection, pending, &mut builder);
 
     let controls: Vec<ControlResult> = builder
@@ -195,7 +223,11 @@ fn evaluate_line(
     if positions.is_empty() {
         return Ok(None);
     }
-    let bound = evaluator.bind(&Subject::of(&resource));
+    let subject = Subject {
+        fields: selection.fields_for_kind(&resource.kind),
+        ..Subject::of(&resource)
+    };
+    let bound = evaluator.bind(&subject);
     let outcomes = positions
         .iter()
         .map(|&position| (position, bound.evaluate(selection.control(position))))

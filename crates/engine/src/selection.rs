@@ -3,7 +3,7 @@
 
 use posture_catalog::{Catalog, Mandate};
 use posture_model::{Provider, ResourceKind};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// The controls to evaluate, indexed by resource kind.
 #[derive(Debug)]
@@ -15,6 +15,8 @@ pub struct Selection<'c> {
     pub controls: Vec<usize>,
     /// Kind → positions in `controls`.
     by_kind: HashMap<ResourceKind, Vec<usize>>,
+    /// Kind → top-level fields its selected controls read (`None`: all).
+    fields_by_kind: HashMap<ResourceKind, Option<BTreeSet<String>>>,
 }
 
 impl<'c> Selection<'c> {
@@ -51,13 +53,32 @@ impl<'c> Selection<'c> {
                 .or_default()
                 .push(position);
         }
+        let mut fields_by_kind: HashMap<ResourceKind, Option<BTreeSet<String>>> = HashMap::new();
+        for &index in &controls {
+            let control = &catalog.controls[index];
+            let entry = fields_by_kind
+                .entry(control.kind.clone())
+                .or_insert_with(|| Some(BTreeSet::new()));
+            for expr in std::iter::once(&control.check).chain(control.applies.as_ref()) {
+                match (expr.top_level_fields(), entry.as_mut()) {
+                    (Some(fields), Some(set)) => set.extend(fields.into_iter().map(str::to_owned)),
+                    _ => *entry = None,
+                }
+            }
+        }
         Selection {
             catalog,
             provider,
             mandate,
             controls,
             by_kind,
+            fields_by_kind,
         }
+    }
+
+    /// The top-level fields the controls of `kind` read; `None` means all.
+    pub fn fields_for_kind(&self, kind: &ResourceKind) -> Option<&BTreeSet<String>> {
+        self.fields_by_kind.get(kind).and_then(Option::as_ref)
     }
 
     /// Positions (in `controls`) of the controls that check `kind`.

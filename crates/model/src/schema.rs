@@ -192,28 +192,33 @@ impl KindSchema {
     /// Checks a configuration against the schema: every field declared, every
     /// value of its declared type. Missing fields are allowed (not collected).
     pub fn validate(&self, config: &serde_json::Map<String, Value>) -> Result<(), SchemaViolation> {
-        self.validate_object(config, "")
+        // One path buffer for the whole walk: validation runs on every
+        // resource of every scan, so it allocates nothing on success.
+        let mut path = String::with_capacity(64);
+        self.validate_object(config, &mut path)
     }
 
     fn validate_object(
         &self,
         object: &serde_json::Map<String, Value>,
-        prefix: &str,
+        path: &mut String,
     ) -> Result<(), SchemaViolation> {
+        let prefix_len = path.len();
         for (key, value) in object {
-            let path = if prefix.is_empty() {
-                key.clone()
-            } else {
-                format!("{prefix}.{key}")
-            };
-            let Some(spec) = self.fields.get(&path) else {
+            path.truncate(prefix_len);
+            if prefix_len > 0 {
+                path.push('.');
+            }
+            path.push_str(key);
+            let Some(spec) = self.fields.get(path.as_str()) else {
                 return Err(SchemaViolation {
                     message: format!("is not in the schema of {}", self.kind),
-                    path,
+                    path: path.clone(),
                 });
             };
-            self.validate_value(value, spec.field_type, &path)?;
+            self.validate_value(value, spec.field_type, path)?;
         }
+        path.truncate(prefix_len);
         Ok(())
     }
 
@@ -221,41 +226,52 @@ impl KindSchema {
         &self,
         value: &Value,
         ty: FieldType,
-        path: &str,
+        path: &mut String,
     ) -> Result<(), SchemaViolation> {
-        let mismatch = || SchemaViolation {
+        let mismatch = |path: &str| SchemaViolation {
             path: path.to_owned(),
             message: format!("expected {ty}, found {}", describe(value)),
         };
         if value.is_null() {
-            return if ty.nullable { Ok(()) } else { Err(mismatch()) };
+            return if ty.nullable {
+                Ok(())
+            } else {
+                Err(mismatch(path))
+            };
         }
         match ty.shape {
-            Shape::Scalar(s) => check_scalar(value, s).then_some(()).ok_or_else(mismatch),
+            Shape::Scalar(s) => check_scalar(value, s)
+                .then_some(())
+                .ok_or_else(|| mismatch(path)),
             Shape::Object => match value {
                 Value::Object(o) => self.validate_object(o, path),
-                _ => Err(mismatch()),
+                _ => Err(mismatch(path)),
             },
             Shape::List(s) => match value {
                 Value::Array(items) if items.iter().all(|v| check_scalar(v, s)) => Ok(()),
-                _ => Err(mismatch()),
+                _ => Err(mismatch(path)),
             },
             Shape::ListOfObjects => match value {
                 Value::Array(items) => {
-                    let element_prefix = format!("{path}[]");
+                    let base_len = path.len();
+                    path.push_str("[]");
                     for item in items {
                         match item {
-                            Value::Object(o) => self.validate_object(o, &element_prefix)?,
-                            _ => return Err(mismatch()),
+                            Value::Object(o) => self.validate_object(o, path)?,
+                            _ => {
+                                path.truncate(base_len);
+                                return Err(mismatch(path));
+                            }
                         }
                     }
+                    path.truncate(base_len);
                     Ok(())
                 }
-                _ => Err(mismatch()),
+                _ => Err(mismatch(path)),
             },
             Shape::Map(s) => match value {
                 Value::Object(o) if o.values().all(|v| check_scalar(v, s)) => Ok(()),
-                _ => Err(mismatch()),
+                _ => Err(mismatch(path)),
             },
         }
     }
