@@ -59,7 +59,8 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Code> {
         .with_context(|| name.clone())?;
 
     let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(BufWriter::new(
+        Some(path) => Box::new(BufWriter::with_capacity(
+            1 << 20,
             File::create(path).with_context(|| format!("creating {}", path.display()))?,
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),

@@ -147,7 +147,7 @@ pub fn write(
         policies: &report.policies,
         controls: Controls { report, selection },
     };
-    serde_json::to_writer_pretty(&mut *out, &json)?;
+    serde_json::to_writer(&mut *out, &json)?;
     writeln!(out)?;
     Ok(())
 }
