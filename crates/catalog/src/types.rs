@@ -93,8 +93,13 @@ impl Mandate {
             .collect()
     }
 
+    /// `PCI DSS v4.0.1`; versions that are not numbers go in brackets.
     pub fn label(&self) -> String {
-        format!("{} v{}", self.name, self.version)
+        if self.version.starts_with(|c: char| c.is_ascii_digit()) {
+            format!("{} v{}", self.name, self.version)
+        } else {
+            format!("{} ({})", self.name, self.version)
+        }
     }
 }
 

@@ -86,8 +86,9 @@ fn table_report_and_fail_on() {
     let table = text(&out.stdout);
     for expected in [
         "posture scan: CIS Amazon Web Services Foundations Benchmark v3.0.0",
-        "Controls",
-        "Requirements",
+        "Controls (counts are resources)",
+        "Requirements checked automatically",
+        "manual requirements and groups not shown",
         "Failing resources",
         "Remediation:",
     ] {

@@ -85,7 +85,11 @@ pub fn write(
                 ]
             })
             .collect();
-        writeln!(out, "Requirements")?;
+        let manual = report.requirements.len() - rows.len();
+        writeln!(
+            out,
+            "Requirements checked automatically (counts are control results)"
+        )?;
         write!(
             out,
             "{}",
@@ -94,7 +98,10 @@ pub fn write(
                 &rows
             )
         )?;
-        writeln!(out)?;
+        writeln!(
+            out,
+            "({manual} manual requirements and groups not shown; --format json lists them all)\n"
+        )?;
     }
 
     let rows: Vec<Vec<String>> = report
@@ -113,7 +120,7 @@ pub fn write(
             ]
         })
         .collect();
-    writeln!(out, "Controls")?;
+    writeln!(out, "Controls (counts are resources)")?;
     write!(
         out,
         "{}",
