@@ -93,12 +93,12 @@ impl Mandate {
             .collect()
     }
 
-    /// `PCI DSS v4.0.1`; versions that are not numbers go in brackets.
+    /// `PCI DSS v4.0.1`; other versions follow a comma.
     pub fn label(&self) -> String {
-        if self.version.starts_with(|c: char| c.is_ascii_digit()) {
+        if self.version.chars().all(|c| c.is_ascii_digit() || c == '.') {
             format!("{} v{}", self.name, self.version)
         } else {
-            format!("{} ({})", self.name, self.version)
+            format!("{}, {}", self.name, self.version)
         }
     }
 }

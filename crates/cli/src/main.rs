@@ -23,9 +23,19 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code.into(),
+        // A closed pipe (`posture ... | head`) is the reader's choice, not an error.
+        Err(failure) if is_broken_pipe(&failure) => exit::Code::Ok.into(),
         Err(failure) => {
             eprintln!("posture: {failure:#}");
             exit::Code::BadInput.into()
         }
     }
+}
+
+fn is_broken_pipe(failure: &anyhow::Error) -> bool {
+    failure.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
