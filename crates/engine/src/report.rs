@@ -46,6 +46,15 @@ impl Counts {
         }
     }
 
+    /// Adds `other`'s numbers to these.
+    pub fn absorb(&mut self, other: &Counts) {
+        self.pass += other.pass;
+        self.fail += other.fail;
+        self.error += other.error;
+        self.not_applicable += other.not_applicable;
+        self.manual += other.manual;
+    }
+
     pub fn total(&self) -> usize {
         self.pass + self.fail + self.error + self.not_applicable + self.manual
     }

@@ -21,10 +21,7 @@ pub(crate) fn complete(report: &mut Report, selection: &Selection<'_>, resources
     };
     for control in &report.controls {
         summary.controls.add(control.status);
-        summary.evaluations.pass += control.counts.pass;
-        summary.evaluations.fail += control.counts.fail;
-        summary.evaluations.error += control.counts.error;
-        summary.evaluations.not_applicable += control.counts.not_applicable;
+        summary.evaluations.absorb(&control.counts);
     }
 
     if let Some(mandate) = selection.mandate {
@@ -77,13 +74,9 @@ pub(crate) fn complete(report: &mut Report, selection: &Selection<'_>, resources
                 children[i].iter().map(|&c| results[c].status).collect();
             let mut counts = results[i].counts;
             for &c in &children[i] {
-                let child = results[c].counts;
-                counts.pass += child.pass;
-                counts.fail += child.fail;
-                counts.error += child.error;
-                counts.not_applicable += child.not_applicable;
-                counts.manual += child.manual
-                    + usize::from(results[c].status == Status::Manual && children[c].is_empty());
+                counts.absorb(&results[c].counts);
+                counts.manual +=
+                    usize::from(results[c].status == Status::Manual && children[c].is_empty());
             }
             if !results[i].controls.is_empty() {
                 statuses.push(results[i].status);
