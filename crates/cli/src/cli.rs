@@ -16,8 +16,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Evaluate an inventory against the catalogue (or one mandate) and report.
-    Scan(ScanArgs),
+    /// Evaluate an inventory, or collect from a cloud account and evaluate, and report.
+    Scan(Box<ScanArgs>),
+    /// Read a cloud account's configuration into an inventory file.
+    #[command(subcommand)]
+    Collect(CollectCommand),
+    /// AWS set-up helpers: the IAM policy posture needs, the role template.
+    #[command(subcommand)]
+    Aws(AwsCommand),
     /// Inspect and lint the catalogue of controls, policies and mandates.
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -40,10 +46,32 @@ pub enum FailOn {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct ScanArgs {
+    /// Collect from a cloud account first (instead of --inventory).
+    #[command(subcommand)]
+    pub source: Option<ScanSource>,
     /// Inventory file (JSON Lines) written by `posture collect`, or `-` for stdin.
-    #[arg(long, value_name = "FILE")]
-    pub inventory: PathBuf,
+    #[arg(long, value_name = "FILE", required = true)]
+    pub inventory: Option<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScanSource {
+    /// Collect the kinds the selected controls need from an AWS account, then evaluate.
+    Aws {
+        #[command(flatten)]
+        aws: AwsArgs,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+}
+
+/// How to evaluate and report.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
     /// Evaluate only this mandate's controls (id such as pci-dss-4.0.1, or its number).
     #[arg(long, value_name = "ID")]
     pub mandate: Option<String>,
@@ -67,6 +95,77 @@ pub struct ScanArgs {
     /// Worker threads for evaluation (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PartitionArg {
+    Aws,
+    AwsUsGov,
+    AwsCn,
+}
+
+/// How to reach an AWS account.
+#[derive(Debug, Clone, Args)]
+pub struct AwsArgs {
+    /// A profile of the shared AWS config and credentials files (default: the standard credential chain).
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Assume this role (the connector model: a role in the audited account).
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// The external ID the role's trust policy requires.
+    #[arg(long, value_name = "ID", requires = "role_arn")]
+    pub external_id: Option<String>,
+    #[arg(long, value_name = "NAME", default_value = "posture")]
+    pub session_name: String,
+    /// Regions to read, comma-separated (default: every region enabled for the account).
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub regions: Option<Vec<String>>,
+    /// Send every call here instead of AWS (moto, LocalStack, a proxy).
+    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// The AWS partition (default: the role ARN's, else aws).
+    #[arg(long, value_enum)]
+    pub partition: Option<PartitionArg>,
+    /// Calls in flight at once across regions and services.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub concurrency: usize,
+    /// Attempts per call, with adaptive backoff on throttling and 5xx.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub max_attempts: u32,
+    /// Time limit per call attempt.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub call_timeout_secs: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CollectCommand {
+    /// Collect from an AWS account into an inventory file.
+    Aws {
+        #[command(flatten)]
+        aws: AwsArgs,
+        /// The inventory file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Only these kinds, comma-separated (default: every kind the collector supports).
+        #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+        kinds: Option<Vec<String>>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AwsCommand {
+    /// Print the IAM policy (JSON) that allows exactly the calls posture makes.
+    Permissions,
+    /// Print a CloudFormation template for the read-only role posture assumes.
+    RoleTemplate {
+        /// The external ID the role will require.
+        #[arg(long)]
+        external_id: String,
+        /// The AWS account allowed to assume the role (the account posture runs in).
+        #[arg(long, value_name = "ACCOUNT_ID")]
+        trusted_account: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

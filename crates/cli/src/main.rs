@@ -18,8 +18,10 @@ static GLOBAL: MiMalloc = MiMalloc;
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match args.command {
-        cli::Command::Scan(scan) => commands::scan::run(scan),
+        cli::Command::Scan(scan) => commands::scan::run(*scan),
         cli::Command::Catalog(catalog) => commands::catalog::run(catalog),
+        cli::Command::Collect(collect) => commands::collect::run(collect),
+        cli::Command::Aws(aws) => commands::aws::run(aws),
     };
     match result {
         Ok(code) => code.into(),

@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
+pub mod aws;
 pub mod catalog;
+pub mod collect;
 pub mod scan;
 
 use anyhow::Context as _;

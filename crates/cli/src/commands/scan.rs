@@ -1,7 +1,7 @@
 //! `posture scan`: evaluate an inventory and report.
 
 use super::load_catalog;
-use crate::cli::{FailOn, ReportFormat, ScanArgs};
+use crate::cli::{FailOn, ReportArgs, ReportFormat, ScanArgs, ScanSource};
 use crate::exit::Code;
 use crate::output;
 use anyhow::{Context as _, bail};
@@ -10,47 +10,85 @@ use posture_inventory::InventoryReader;
 use posture_model::{Severity, Status};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 pub fn run(args: ScanArgs) -> anyhow::Result<Code> {
-    let catalog = load_catalog(args.controls_dir.as_deref())?;
+    match args.source {
+        Some(ScanSource::Aws { aws, report }) => {
+            let catalog = load_catalog(report.controls_dir.as_deref())?;
+            let mandate = resolve_mandate(
+                &catalog,
+                report.mandate.as_deref(),
+                posture_model::Provider::Aws,
+            )?;
+            let selection = match mandate {
+                Some(m) => Selection::mandate(&catalog, m, posture_model::Provider::Aws),
+                None => Selection::provider(&catalog, posture_model::Provider::Aws),
+            };
+            let kinds = selection.kinds().into_iter().cloned().collect();
+            let spool = tempfile::Builder::new()
+                .prefix("posture-inventory-")
+                .suffix(".jsonl")
+                .tempfile()
+                .context("creating a temporary inventory file")?;
+            super::collect::aws(&aws, kinds, spool.path())?;
+            scan_file(&catalog, spool.path(), &report)
+        }
+        None => {
+            let catalog = load_catalog(args.report.controls_dir.as_deref())?;
+            let inventory = args.inventory.unwrap_or_else(|| PathBuf::from("-"));
+            scan_file(&catalog, &inventory, &args.report)
+        }
+    }
+}
+
+fn resolve_mandate<'c>(
+    catalog: &'c posture_catalog::Catalog,
+    key: Option<&str>,
+    provider: posture_model::Provider,
+) -> anyhow::Result<Option<&'c posture_catalog::Mandate>> {
+    let Some(key) = key else { return Ok(None) };
+    let Some(mandate) = catalog.mandate(key) else {
+        let known: Vec<&str> = catalog.mandates.iter().map(|m| m.id.as_str()).collect();
+        bail!(
+            "unknown mandate {key:?}; known mandates: {}",
+            known.join(", ")
+        );
+    };
+    if !mandate.providers.contains(&provider) {
+        bail!(
+            "mandate {} has no mapping for {provider} inventories",
+            mandate.id
+        );
+    }
+    Ok(Some(mandate))
+}
+
+fn scan_file(
+    catalog: &posture_catalog::Catalog,
+    inventory: &Path,
+    args: &ReportArgs,
+) -> anyhow::Result<Code> {
     let now = match &args.at {
         Some(text) => chrono::DateTime::parse_from_rfc3339(text)
             .with_context(|| format!("--at {text:?} is not an RFC 3339 time"))?
             .to_utc(),
         None => chrono::Utc::now(),
     };
-    let input: Box<dyn BufRead + Send> = if args.inventory.as_os_str() == "-" {
+    let input: Box<dyn BufRead + Send> = if inventory.as_os_str() == "-" {
         Box::new(BufReader::new(io::stdin()))
     } else {
-        let file = File::open(&args.inventory)
-            .with_context(|| format!("opening inventory {}", args.inventory.display()))?;
+        let file = File::open(inventory)
+            .with_context(|| format!("opening inventory {}", inventory.display()))?;
         Box::new(BufReader::with_capacity(1 << 20, file))
     };
-    let name = args.inventory.display().to_string();
+    let name = inventory.display().to_string();
     let reader = InventoryReader::open(input).with_context(|| name.clone())?;
     let provider = reader.header().provider;
-    let mandate = match &args.mandate {
-        Some(key) => {
-            let Some(mandate) = catalog.mandate(key) else {
-                let known: Vec<&str> = catalog.mandates.iter().map(|m| m.id.as_str()).collect();
-                bail!(
-                    "unknown mandate {key:?}; known mandates: {}",
-                    known.join(", ")
-                );
-            };
-            if !mandate.providers.contains(&provider) {
-                bail!(
-                    "mandate {} has no mapping for {provider} inventories",
-                    mandate.id
-                );
-            }
-            Some(mandate)
-        }
-        None => None,
-    };
+    let mandate = resolve_mandate(catalog, args.mandate.as_deref(), provider)?;
     let selection = match mandate {
-        Some(m) => Selection::mandate(&catalog, m, provider),
-        None => Selection::provider(&catalog, provider),
+        Some(m) => Selection::mandate(catalog, m, provider),
+        None => Selection::provider(catalog, provider),
     };
     let started = std::time::Instant::now();
     let pool = rayon_pool(args.threads)?;

@@ -1,0 +1,221 @@
+//! EC2 (this part): security groups with flattened rules
+//! (`aws.ec2.security_group`) and EBS encryption by default
+//! (`aws.ec2.ebs_encryption_by_default`).
+
+use crate::context::RegionCtx;
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+pub const KINDS: &[&str] = &[
+    "aws.ec2.security_group",
+    "aws.ec2.ebs_encryption_by_default",
+];
+
+pub const ACTIONS: &[&str] = &[
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:GetEbsEncryptionByDefault",
+    "ec2:GetEbsDefaultKmsKeyId",
+];
+
+const GROUP: &str = "aws.ec2.security_group";
+const EBS_DEFAULT: &str = "aws.ec2.ebs_encryption_by_default";
+
+pub async fn collect(ctx: RegionCtx) {
+    let client = Client::new(&ctx.config);
+    if ctx.wants(EBS_DEFAULT) {
+        ebs_encryption_by_default(&ctx, &client).await;
+    }
+    if ctx.wants(GROUP) {
+        security_groups(&ctx, &client).await;
+    }
+}
+
+pub(crate) fn tags(tags: &[Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .filter_map(|t| {
+            Some((
+                t.key()?.to_owned(),
+                t.value().unwrap_or_default().to_owned(),
+            ))
+        })
+        .collect()
+}
+
+async fn ebs_encryption_by_default(ctx: &RegionCtx, client: &Client) {
+    let enabled = match client.get_ebs_encryption_by_default().send().await {
+        Ok(out) => out.ebs_encryption_by_default().unwrap_or(false),
+        Err(err) => {
+            ctx.fail(
+                EBS_DEFAULT,
+                &ctx.region,
+                "ec2:GetEbsEncryptionByDefault",
+                None,
+                &err,
+            );
+            return;
+        }
+    };
+    let mut config = serde_json::Map::new();
+    config.insert("enabled".into(), Value::Bool(enabled));
+    match client.get_ebs_default_kms_key_id().send().await {
+        Ok(out) => {
+            config.insert(
+                "kms_key_id".into(),
+                out.kms_key_id()
+                    .map_or(Value::Null, |k| Value::String(k.to_owned())),
+            );
+        }
+        Err(err) => ctx.fail(
+            EBS_DEFAULT,
+            &ctx.region,
+            "ec2:GetEbsDefaultKmsKeyId",
+            None,
+            &err,
+        ),
+    }
+    let id = format!(
+        "arn:{}:ec2:{}:{}:ebs-encryption-by-default",
+        ctx.partition(),
+        ctx.region,
+        ctx.account()
+    );
+    ctx.emit(
+        EBS_DEFAULT,
+        &ctx.region,
+        id,
+        format!("ebs-encryption-by-default/{}", ctx.region),
+        BTreeMap::new(),
+        Value::Object(config),
+    )
+    .await;
+}
+
+async fn security_groups(ctx: &RegionCtx, client: &Client) {
+    let mut pages = client.describe_security_groups().into_paginator().send();
+    let mut groups = Vec::new();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => groups.extend(page.security_groups().iter().cloned()),
+            Err(err) => {
+                ctx.fail(GROUP, &ctx.region, "ec2:DescribeSecurityGroups", None, &err);
+                return;
+            }
+        }
+    }
+    for group in groups {
+        let group_id = group.group_id().unwrap_or_default().to_owned();
+        let id = format!(
+            "arn:{}:ec2:{}:{}:security-group/{group_id}",
+            ctx.partition(),
+            ctx.region,
+            ctx.account()
+        );
+        let mut config = serde_json::Map::new();
+        let name = group.group_name().unwrap_or_default().to_owned();
+        config.insert("group_id".into(), json!(group_id));
+        config.insert("group_name".into(), json!(name));
+        config.insert(
+            "description".into(),
+            json!(group.description().unwrap_or_default()),
+        );
+        config.insert("vpc_id".into(), json!(group.vpc_id()));
+        config.insert("is_default".into(), json!(name == "default"));
+        config.insert(
+            "ingress_rules".into(),
+            Value::Array(flatten(group.ip_permissions())),
+        );
+        config.insert(
+            "egress_rules".into(),
+            Value::Array(flatten(group.ip_permissions_egress())),
+        );
+        let interfaces = client
+            .describe_network_interfaces()
+            .filters(Filter::builder().name("group-id").values(&group_id).build())
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await;
+        match interfaces {
+            Ok(list) => {
+                config.insert("network_interface_count".into(), json!(list.len()));
+            }
+            Err(err) => ctx.fail(
+                GROUP,
+                &ctx.region,
+                "ec2:DescribeNetworkInterfaces",
+                Some(&id),
+                &err,
+            ),
+        }
+        ctx.emit(
+            GROUP,
+            &ctx.region,
+            id,
+            name,
+            tags(group.tags()),
+            Value::Object(config),
+        )
+        .await;
+    }
+}
+
+/// The protocol as a name, and the port range normalised (see the kind's schema).
+fn protocol_and_ports(p: &IpPermission) -> (String, i64, i64) {
+    let raw = p.ip_protocol().unwrap_or("-1");
+    let protocol = match raw {
+        "6" => "tcp",
+        "17" => "udp",
+        "1" => "icmp",
+        "58" => "icmpv6",
+        other => other,
+    }
+    .to_owned();
+    let (from, to) = match protocol.as_str() {
+        "tcp" | "udp" => (
+            i64::from(p.from_port().unwrap_or(0)),
+            i64::from(p.to_port().unwrap_or(65535)),
+        ),
+        "icmp" | "icmpv6" => (
+            i64::from(p.from_port().unwrap_or(-1)),
+            i64::from(p.to_port().unwrap_or(-1)),
+        ),
+        _ => (0, 65535),
+    };
+    (protocol, from, to)
+}
+
+/// One rule per (protocol, port range, source), as the schema describes.
+fn flatten(permissions: &[IpPermission]) -> Vec<Value> {
+    let mut rules = Vec::new();
+    for p in permissions {
+        let (protocol, from, to) = protocol_and_ports(p);
+        let rule = |v4: Option<&str>,
+                    v6: Option<&str>,
+                    group: Option<&str>,
+                    prefix: Option<&str>,
+                    description: Option<&str>| {
+            json!({
+                "ip_protocol": protocol, "from_port": from, "to_port": to,
+                "cidr_ipv4": v4, "cidr_ipv6": v6, "source_group_id": group, "prefix_list_id": prefix,
+                "description": description,
+            })
+        };
+        for r in p.ip_ranges() {
+            rules.push(rule(r.cidr_ip(), None, None, None, r.description()));
+        }
+        for r in p.ipv6_ranges() {
+            rules.push(rule(None, r.cidr_ipv6(), None, None, r.description()));
+        }
+        for r in p.user_id_group_pairs() {
+            rules.push(rule(None, None, r.group_id(), None, r.description()));
+        }
+        for r in p.prefix_list_ids() {
+            rules.push(rule(None, None, None, r.prefix_list_id(), r.description()));
+        }
+    }
+    rules
+}

@@ -1,0 +1,125 @@
+//! IAM (this part): the account password policy (`aws.iam.password_policy`)
+//! and the account summary (`aws.iam.account_summary`).
+
+use crate::context::RegionCtx;
+use crate::errors::code;
+use aws_sdk_iam::Client;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+pub const KINDS: &[&str] = &["aws.iam.password_policy", "aws.iam.account_summary"];
+
+pub const ACTIONS: &[&str] = &["iam:GetAccountPasswordPolicy", "iam:GetAccountSummary"];
+
+const PASSWORD_POLICY: &str = "aws.iam.password_policy";
+const SUMMARY: &str = "aws.iam.account_summary";
+
+pub async fn collect(ctx: RegionCtx) {
+    let client = Client::new(&ctx.config);
+    if ctx.wants(PASSWORD_POLICY) {
+        password_policy(&ctx, &client).await;
+    }
+    if ctx.wants(SUMMARY) {
+        account_summary(&ctx, &client).await;
+    }
+}
+
+async fn password_policy(ctx: &RegionCtx, client: &Client) {
+    let config = match client.get_account_password_policy().send().await {
+        Ok(out) => match out.password_policy() {
+            Some(p) => json!({
+                "exists": true,
+                "minimum_password_length": p.minimum_password_length(),
+                "require_symbols": p.require_symbols(),
+                "require_numbers": p.require_numbers(),
+                "require_uppercase_characters": p.require_uppercase_characters(),
+                "require_lowercase_characters": p.require_lowercase_characters(),
+                "allow_users_to_change_password": p.allow_users_to_change_password(),
+                "expire_passwords": p.expire_passwords(),
+                "max_password_age": p.max_password_age(),
+                "password_reuse_prevention": p.password_reuse_prevention(),
+                "hard_expiry": p.hard_expiry().unwrap_or(false),
+            }),
+            None => absent_policy(),
+        },
+        Err(err) if code(&err) == Some("NoSuchEntity") => absent_policy(),
+        Err(err) => {
+            ctx.fail(
+                PASSWORD_POLICY,
+                "global",
+                "iam:GetAccountPasswordPolicy",
+                None,
+                &err,
+            );
+            return;
+        }
+    };
+    let id = format!(
+        "arn:{}:iam::{}:account-password-policy",
+        ctx.partition(),
+        ctx.account()
+    );
+    ctx.emit(
+        PASSWORD_POLICY,
+        "global",
+        id,
+        "password-policy".into(),
+        BTreeMap::new(),
+        config,
+    )
+    .await;
+}
+
+fn absent_policy() -> Value {
+    json!({
+        "exists": false, "minimum_password_length": null, "require_symbols": null, "require_numbers": null,
+        "require_uppercase_characters": null, "require_lowercase_characters": null,
+        "allow_users_to_change_password": null, "expire_passwords": null, "max_password_age": null,
+        "password_reuse_prevention": null, "hard_expiry": null,
+    })
+}
+
+async fn account_summary(ctx: &RegionCtx, client: &Client) {
+    let summary = match client.get_account_summary().send().await {
+        Ok(out) => out
+            .summary_map()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), *v))
+                    .collect::<BTreeMap<String, i32>>()
+            })
+            .unwrap_or_default(),
+        Err(err) => {
+            ctx.fail(SUMMARY, "global", "iam:GetAccountSummary", None, &err);
+            return;
+        }
+    };
+    let get = |key: &str| summary.get(key).copied().unwrap_or(0);
+    let config = json!({
+        "account_mfa_enabled": get("AccountMFAEnabled") == 1,
+        "account_access_keys_present": get("AccountAccessKeysPresent") == 1,
+        "account_signing_certificates_present": get("AccountSigningCertificatesPresent") == 1,
+        "users": get("Users"),
+        "groups": get("Groups"),
+        "roles": get("Roles"),
+        "policies": get("Policies"),
+        "mfa_devices": get("MFADevices"),
+        "mfa_devices_in_use": get("MFADevicesInUse"),
+        "server_certificates": get("ServerCertificates"),
+        "providers": get("Providers"),
+    });
+    let id = format!(
+        "arn:{}:iam::{}:account-summary",
+        ctx.partition(),
+        ctx.account()
+    );
+    ctx.emit(
+        SUMMARY,
+        "global",
+        id,
+        "account-summary".into(),
+        BTreeMap::new(),
+        config,
+    )
+    .await;
+}

@@ -1,0 +1,56 @@
+//! The service collectors, one module per AWS service, and the registry
+//! that says which kinds each produces and which IAM actions it calls.
+
+use crate::context::RegionCtx;
+use std::future::Future;
+use std::pin::Pin;
+
+pub mod ec2;
+pub mod iam;
+pub mod s3;
+
+/// Global services are called once, in the partition's home region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    Regional,
+}
+
+pub type Task = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// One service collector.
+#[derive(Debug, Clone, Copy)]
+pub struct Service {
+    pub name: &'static str,
+    pub scope: Scope,
+    /// The kinds it produces.
+    pub kinds: &'static [&'static str],
+    /// Every IAM action it may call: the least-privilege policy is their union.
+    pub actions: &'static [&'static str],
+    pub run: fn(RegionCtx) -> Task,
+}
+
+/// Every service collector.
+pub const SERVICES: &[Service] = &[
+    Service {
+        name: "iam",
+        scope: Scope::Global,
+        kinds: iam::KINDS,
+        actions: iam::ACTIONS,
+        run: |ctx| Box::pin(iam::collect(ctx)),
+    },
+    Service {
+        name: "s3",
+        scope: Scope::Global,
+        kinds: s3::KINDS,
+        actions: s3::ACTIONS,
+        run: |ctx| Box::pin(s3::collect(ctx)),
+    },
+    Service {
+        name: "ec2",
+        scope: Scope::Regional,
+        kinds: ec2::KINDS,
+        actions: ec2::ACTIONS,
+        run: |ctx| Box::pin(ec2::collect(ctx)),
+    },
+];

@@ -1,0 +1,67 @@
+//! A real moto server (the AWS emulator) on a free 127.0.0.1 port, installed
+//! by `scripts/setup-moto` when missing. Shared by the collector and CLI
+//! tests (included with `#[path]`). A test that cannot start it fails
+//! loudly; it never skips.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Moto {
+    child: Child,
+    pub endpoint: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on 127.0.0.1")
+}
+
+impl Moto {
+    /// Installs (once) and starts moto_server; waits until it answers.
+    pub fn start() -> Moto {
+        let root = repo_root();
+        let status = Command::new("bash")
+            .arg(root.join("scripts/setup-moto"))
+            .status()
+            .expect("run scripts/setup-moto");
+        assert!(
+            status.success(),
+            "scripts/setup-moto failed: moto is required for the AWS collector tests"
+        );
+        let port = free_port();
+        let child = Command::new(root.join(".venv-moto/bin/moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let moto = Moto {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not start on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto
+    }
+}
