@@ -126,6 +126,42 @@ async fn seed(moto: &Moto) {
         .send()
         .await
         .expect("password policy");
+    iam.create_user()
+        .user_name("alice")
+        .send()
+        .await
+        .expect("user");
+    iam.create_login_profile()
+        .user_name("alice")
+        .password("Correct-Horse-9")
+        .send()
+        .await
+        .expect("login profile");
+    iam.create_access_key()
+        .user_name("alice")
+        .send()
+        .await
+        .expect("access key");
+    let admin = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    iam.put_user_policy()
+        .user_name("alice")
+        .policy_name("everything")
+        .policy_document(admin.to_string())
+        .send()
+        .await
+        .expect("inline policy");
+    iam.create_user()
+        .user_name("bot")
+        .send()
+        .await
+        .expect("user");
+    let trust_anyone = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]});
+    iam.create_role()
+        .role_name("vendor")
+        .assume_role_policy_document(trust_anyone.to_string())
+        .send()
+        .await
+        .expect("role");
 }
 
 async fn run(
@@ -185,7 +221,8 @@ async fn collects_normalized_records_that_match_their_schemas() {
     seed(&moto).await;
     let kinds: Vec<&str> = supported_kinds().into_iter().collect();
     let (resources, errors, attempt) = run(&moto, &kinds).await;
-    // moto does not implement GetEbsDefaultKmsKeyId nor GetBucketPolicyStatus:
+    // moto does not implement GetEbsDefaultKmsKeyId nor GetBucketPolicyStatus,
+    // and its credential report has no root row:
     // each failed call is data, and the record is still written, without the
     // field it could not read (so controls reading that field show ERROR).
     let failed: Vec<(&str, Option<&str>)> = errors
@@ -196,6 +233,10 @@ async fn collects_normalized_records_that_match_their_schemas() {
         failed,
         [
             ("ec2:GetEbsDefaultKmsKeyId", None),
+            (
+                "iam:GetCredentialReport",
+                Some("arn:aws:iam::123456789012:root")
+            ),
             ("s3:GetBucketPolicyStatus", Some("arn:aws:s3:::acme-bad")),
             ("s3:GetBucketPolicyStatus", Some("arn:aws:s3:::acme-good")),
         ],
@@ -220,6 +261,19 @@ async fn collects_normalized_records_that_match_their_schemas() {
         let expected_missing: &[&str] = match resource.kind.as_str() {
             "aws.ec2.ebs_encryption_by_default" => &["kms_key_id"],
             "aws.s3.bucket" => &["policy_is_public"],
+            "aws.iam.root_user" => &[
+                "access_key_1_active",
+                "access_key_1_last_rotated",
+                "access_key_1_last_used_date",
+                "access_key_2_active",
+                "access_key_2_last_rotated",
+                "access_key_2_last_used_date",
+                "cert_1_active",
+                "cert_2_active",
+                "create_date",
+                "mfa_active",
+                "password_last_used",
+            ],
             _ => &[],
         };
         assert_eq!(missing, expected_missing, "{} lacks fields", resource.id);
@@ -267,6 +321,24 @@ async fn collects_normalized_records_that_match_their_schemas() {
         open.id
             .starts_with("arn:aws:ec2:us-east-1:123456789012:security-group/sg-")
     );
+
+    let alice = find(&resources, "aws.iam.user", "alice");
+    assert_eq!(alice.id, "arn:aws:iam::123456789012:user/alice");
+    assert_eq!(alice.config["password_enabled"], true);
+    assert_eq!(alice.config["access_keys"][0]["status"], "Active");
+    assert!(alice.config["access_keys"][0]["last_used_date"].is_null());
+    assert_eq!(
+        alice.config["inline_policies"][0]["document"]["Statement"][0]["Action"],
+        "*"
+    );
+    let bot = find(&resources, "aws.iam.user", "bot");
+    assert!(bot.config["login_profile"].is_null());
+    let vendor = find(&resources, "aws.iam.role", "vendor");
+    assert_eq!(
+        vendor.config["assume_role_policy"]["Statement"][0]["Principal"]["AWS"],
+        "*"
+    );
+    find(&resources, "aws.iam.root_user", "<root_account>");
 
     let policy = find(&resources, "aws.iam.password_policy", "password-policy");
     assert_eq!(policy.region, "global");

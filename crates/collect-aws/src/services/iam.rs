@@ -1,5 +1,7 @@
-//! IAM (this part): the account password policy (`aws.iam.password_policy`)
-//! and the account summary (`aws.iam.account_summary`).
+//! IAM: users (`aws.iam.user`), roles (`aws.iam.role`), the root user from
+//! the credential report (`aws.iam.root_user`), the account password policy
+//! (`aws.iam.password_policy`) and the account summary
+//! (`aws.iam.account_summary`).
 
 use crate::context::RegionCtx;
 use crate::errors::code;
@@ -7,9 +9,42 @@ use aws_sdk_iam::Client;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-pub const KINDS: &[&str] = &["aws.iam.password_policy", "aws.iam.account_summary"];
+pub const KINDS: &[&str] = &[
+    "aws.iam.password_policy",
+    "aws.iam.account_summary",
+    "aws.iam.user",
+    "aws.iam.role",
+    "aws.iam.root_user",
+];
 
-pub const ACTIONS: &[&str] = &["iam:GetAccountPasswordPolicy", "iam:GetAccountSummary"];
+pub const ACTIONS: &[&str] = &[
+    "iam:GetAccountPasswordPolicy",
+    "iam:GetAccountSummary",
+    "iam:GenerateCredentialReport",
+    "iam:GetCredentialReport",
+    "iam:ListUsers",
+    "iam:GetUser",
+    "iam:GetLoginProfile",
+    "iam:ListMFADevices",
+    "iam:ListVirtualMFADevices",
+    "iam:ListAccessKeys",
+    "iam:GetAccessKeyLastUsed",
+    "iam:ListGroupsForUser",
+    "iam:ListAttachedUserPolicies",
+    "iam:ListUserPolicies",
+    "iam:GetUserPolicy",
+    "iam:ListUserTags",
+    "iam:ListRoles",
+    "iam:GetRole",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
+    "iam:ListRoleTags",
+];
+
+const USER: &str = "aws.iam.user";
+const ROLE: &str = "aws.iam.role";
+const ROOT: &str = "aws.iam.root_user";
 
 const PASSWORD_POLICY: &str = "aws.iam.password_policy";
 const SUMMARY: &str = "aws.iam.account_summary";
@@ -21,6 +56,21 @@ pub async fn collect(ctx: RegionCtx) {
     }
     if ctx.wants(SUMMARY) {
         account_summary(&ctx, &client).await;
+    }
+    let report = if ctx.wants(USER) || ctx.wants(ROOT) {
+        super::credential_report::fetch(&ctx, &client, if ctx.wants(ROOT) { ROOT } else { USER })
+            .await
+    } else {
+        None
+    };
+    if ctx.wants(ROOT) {
+        super::iam_principals::root_user(&ctx, &client, report.as_ref()).await;
+    }
+    if ctx.wants(USER) {
+        super::iam_principals::users(&ctx, &client, report.as_ref()).await;
+    }
+    if ctx.wants(ROLE) {
+        super::iam_principals::roles(&ctx, &client).await;
     }
 }
 

@@ -5,8 +5,10 @@ use crate::context::RegionCtx;
 use std::future::Future;
 use std::pin::Pin;
 
+mod credential_report;
 pub mod ec2;
 pub mod iam;
+mod iam_principals;
 pub mod s3;
 
 /// Global services are called once, in the partition's home region.
