@@ -150,20 +150,7 @@ fn summarize(per_kind: &BTreeMap<ResourceKind, usize>, header: &InventoryHeader)
             header.errors.len()
         );
         for e in &header.errors {
-            let permission = e
-                .permission
-                .as_deref()
-                .map(|p| format!(" [missing permission {p}]"))
-                .unwrap_or_default();
-            let resource = e
-                .resource_id
-                .as_deref()
-                .map(|r| format!(" {r}"))
-                .unwrap_or_default();
-            eprintln!(
-                "  {} {}{}: {} {}{permission}",
-                e.kind, e.region, resource, e.action, e.message
-            );
+            eprintln!("  {}", crate::output::describe_collection_error(e));
         }
     }
 }

@@ -199,21 +199,7 @@ pub fn write(
     if !header.errors.is_empty() {
         writeln!(out, "\nCollection errors (what could not be read)")?;
         for e in &header.errors {
-            let permission = e
-                .permission
-                .as_deref()
-                .map(|p| format!(" (missing permission {p})"))
-                .unwrap_or_default();
-            let resource = e
-                .resource_id
-                .as_deref()
-                .map(|r| format!(" {r}"))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "  {} {}{}: {} {}{}",
-                e.kind, e.region, resource, e.action, e.message, permission
-            )?;
+            writeln!(out, "  {}", super::describe_collection_error(e))?;
         }
     }
     Ok(())

@@ -190,11 +190,7 @@ pub async fn users(ctx: &RegionCtx, client: &Client, report: Option<&HashMap<Str
             .await
         {
             Ok(policies) => {
-                let list: Vec<Value> = policies
-                    .iter()
-                    .map(|p| json!({"arn": p.policy_arn(), "name": p.policy_name()}))
-                    .collect();
-                config.insert("attached_policies".into(), Value::Array(list));
+                config.insert("attached_policies".into(), attached(&policies));
             }
             Err(err) => fail("iam:ListAttachedUserPolicies", &err),
         }
@@ -208,14 +204,20 @@ pub async fn users(ctx: &RegionCtx, client: &Client, report: Option<&HashMap<Str
             .await
         {
             Ok(names) => {
-                let mut list = Vec::new();
-                for policy in names {
-                    match client.get_user_policy().user_name(&name).policy_name(&policy).send().await {
-                        Ok(out) => list.push(json!({"name": policy, "document": policy_document(out.policy_document())})),
-                        Err(err) => fail("iam:GetUserPolicy", &err),
+                let get = |policy: String| {
+                    let request = client
+                        .get_user_policy()
+                        .user_name(&name)
+                        .policy_name(policy);
+                    async move {
+                        request
+                            .send()
+                            .await
+                            .map(|out| out.policy_document().to_owned())
                     }
-                }
-                config.insert("inline_policies".into(), Value::Array(list));
+                };
+                let list = inline(names, get, |err| fail("iam:GetUserPolicy", err)).await;
+                config.insert("inline_policies".into(), list);
             }
             Err(err) => fail("iam:ListUserPolicies", &err),
         }
@@ -301,11 +303,7 @@ pub async fn roles(ctx: &RegionCtx, client: &Client) {
             .await
         {
             Ok(policies) => {
-                let list: Vec<Value> = policies
-                    .iter()
-                    .map(|p| json!({"arn": p.policy_arn(), "name": p.policy_name()}))
-                    .collect();
-                config.insert("attached_policies".into(), Value::Array(list));
+                config.insert("attached_policies".into(), attached(&policies));
             }
             Err(err) => fail("iam:ListAttachedRolePolicies", &err),
         }
@@ -319,14 +317,20 @@ pub async fn roles(ctx: &RegionCtx, client: &Client) {
             .await
         {
             Ok(names) => {
-                let mut list = Vec::new();
-                for policy in names {
-                    match client.get_role_policy().role_name(&name).policy_name(&policy).send().await {
-                        Ok(out) => list.push(json!({"name": policy, "document": policy_document(out.policy_document())})),
-                        Err(err) => fail("iam:GetRolePolicy", &err),
+                let get = |policy: String| {
+                    let request = client
+                        .get_role_policy()
+                        .role_name(&name)
+                        .policy_name(policy);
+                    async move {
+                        request
+                            .send()
+                            .await
+                            .map(|out| out.policy_document().to_owned())
                     }
-                }
-                config.insert("inline_policies".into(), Value::Array(list));
+                };
+                let list = inline(names, get, |err| fail("iam:GetRolePolicy", err)).await;
+                config.insert("inline_policies".into(), list);
             }
             Err(err) => fail("iam:ListRolePolicies", &err),
         }
@@ -414,6 +418,34 @@ pub async fn root_user(ctx: &RegionCtx, client: &Client, report: Option<&HashMap
         Value::Object(config),
     )
     .await;
+}
+
+/// `attached_policies`: managed policies as `{arn, name}`.
+fn attached(policies: &[aws_sdk_iam::types::AttachedPolicy]) -> Value {
+    policies
+        .iter()
+        .map(|p| json!({"arn": p.policy_arn(), "name": p.policy_name()}))
+        .collect()
+}
+
+/// `inline_policies`: each named policy with its parsed document. A policy
+/// whose document cannot be read is left out and its error recorded.
+async fn inline<G, F, E>(names: Vec<String>, get: G, fail: impl Fn(&dyn ErrorLike)) -> Value
+where
+    G: Fn(String) -> F,
+    F: std::future::Future<Output = Result<String, E>>,
+    E: ErrorLike,
+{
+    let mut list = Vec::new();
+    for name in names {
+        match get(name.clone()).await {
+            Ok(document) => {
+                list.push(json!({"name": name, "document": policy_document(&document)}))
+            }
+            Err(err) => fail(&err),
+        }
+    }
+    Value::Array(list)
 }
 
 /// Lets one closure record errors of any SDK operation's type.
