@@ -1,16 +1,30 @@
-//! EC2 (this part): security groups with flattened rules
-//! (`aws.ec2.security_group`) and EBS encryption by default
-//! (`aws.ec2.ebs_encryption_by_default`).
+//! EC2: the service's entry point, every kind and IAM action it declares,
+//! and helpers shared by its parts. This file also collects security groups
+//! with flattened rules (`aws.ec2.security_group`) and EBS encryption by
+//! default (`aws.ec2.ebs_encryption_by_default`); networking is in
+//! `ec2_network`, instances, AMIs, volumes and snapshots in `ec2_compute`.
 
+use super::{ec2_compute, ec2_network};
 use crate::context::RegionCtx;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
+use aws_smithy_types::DateTime;
+use aws_smithy_types::date_time::Format;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 pub const KINDS: &[&str] = &[
     "aws.ec2.security_group",
     "aws.ec2.ebs_encryption_by_default",
+    // ec2_network
+    "aws.ec2.vpc",
+    "aws.ec2.subnet",
+    "aws.ec2.network_acl",
+    // ec2_compute
+    "aws.ec2.instance",
+    "aws.ec2.image",
+    "aws.ec2.volume",
+    "aws.ec2.snapshot",
 ];
 
 pub const ACTIONS: &[&str] = &[
@@ -18,6 +32,18 @@ pub const ACTIONS: &[&str] = &[
     "ec2:DescribeNetworkInterfaces",
     "ec2:GetEbsEncryptionByDefault",
     "ec2:GetEbsDefaultKmsKeyId",
+    // ec2_network
+    "ec2:DescribeVpcs",
+    "ec2:DescribeFlowLogs",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeNetworkAcls",
+    // ec2_compute
+    "ec2:DescribeInstances",
+    "ec2:DescribeImages",
+    "ec2:DescribeImageAttribute",
+    "ec2:DescribeVolumes",
+    "ec2:DescribeSnapshots",
+    "ec2:DescribeSnapshotAttribute",
 ];
 
 const GROUP: &str = "aws.ec2.security_group";
@@ -30,6 +56,45 @@ pub async fn collect(ctx: RegionCtx) {
     }
     if ctx.wants(GROUP) {
         security_groups(&ctx, &client).await;
+    }
+    ec2_network::collect(&ctx, &client).await;
+    ec2_compute::collect(&ctx, &client).await;
+}
+
+/// `arn:{partition}:ec2:{region}:{account}:{resource}`; pass `""` as the
+/// account for AMIs and snapshots, whose ARNs have none.
+pub(crate) fn arn(ctx: &RegionCtx, account: &str, resource: &str) -> String {
+    format!(
+        "arn:{}:ec2:{}:{account}:{resource}",
+        ctx.partition(),
+        ctx.region
+    )
+}
+
+/// The record's name: the value of the resource's `Name` tag, else `fallback`.
+pub(crate) fn name(tags: &[Tag], fallback: &str) -> String {
+    tags.iter()
+        .find(|t| t.key() == Some("Name"))
+        .and_then(Tag::value)
+        .filter(|v| !v.is_empty())
+        .unwrap_or(fallback)
+        .to_owned()
+}
+
+/// An SDK timestamp as RFC 3339, UTC.
+pub(crate) fn rfc3339(t: &DateTime) -> Option<String> {
+    t.fmt(Format::DateTime).ok()
+}
+
+/// Sets `key` to `value` when the API returned it. A field the API left out
+/// stays out of the record: not collected, never guessed.
+pub(crate) fn put<V: Into<Value>>(
+    config: &mut serde_json::Map<String, Value>,
+    key: &str,
+    value: Option<V>,
+) {
+    if let Some(value) = value {
+        config.insert(key.to_owned(), value.into());
     }
 }
 

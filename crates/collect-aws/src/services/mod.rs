@@ -7,6 +7,8 @@ use std::pin::Pin;
 
 mod credential_report;
 pub mod ec2;
+mod ec2_compute;
+mod ec2_network;
 pub mod iam;
 mod iam_principals;
 pub mod s3;
