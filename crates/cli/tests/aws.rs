@@ -71,9 +71,14 @@ fn scan_aws_collects_the_needed_kinds_and_reports() {
         status("aws_iam_user_console_password_mfa_enabled").as_deref(),
         Some("NOT_APPLICABLE")
     );
-    // Kinds this build does not collect yet are ERROR ("not collected"), never PASS.
+    // No trail at all: the account-level trail control fails.
     assert_eq!(
         status("aws_cloudtrail_multi_region_trail_logging").as_deref(),
+        Some("FAIL")
+    );
+    // Kinds this build does not collect yet are ERROR ("not collected"), never PASS.
+    assert_eq!(
+        status("aws_cloudwatch_alarm_unauthorized_api_calls").as_deref(),
         Some("ERROR")
     );
 

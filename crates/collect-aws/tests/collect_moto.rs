@@ -237,6 +237,7 @@ async fn collects_normalized_records_that_match_their_schemas() {
                 "iam:GetCredentialReport",
                 Some("arn:aws:iam::123456789012:root")
             ),
+            ("kms:DescribeCustomKeyStores", None),
             ("s3:GetBucketPolicyStatus", Some("arn:aws:s3:::acme-bad")),
             ("s3:GetBucketPolicyStatus", Some("arn:aws:s3:::acme-good")),
         ],
@@ -367,7 +368,7 @@ async fn reads_only_the_services_the_requested_kinds_need() {
     let moto = Moto::start();
     seed(&moto).await;
     let (resources, errors, attempt) =
-        run(&moto, &["aws.iam.password_policy", "aws.kms.key"]).await;
+        run(&moto, &["aws.iam.password_policy", "aws.efs.file_system"]).await;
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(
         resources
@@ -375,7 +376,7 @@ async fn reads_only_the_services_the_requested_kinds_need() {
             .all(|r| r.kind.as_str() == "aws.iam.password_policy"),
         "{resources:#?}"
     );
-    // aws.kms.key has no collector yet: not attempted, so a scan shows its controls as ERROR.
+    // aws.efs.file_system has no collector yet: not attempted, so a scan shows its controls as ERROR.
     assert_eq!(
         attempt.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
         ["aws.iam.password_policy"]

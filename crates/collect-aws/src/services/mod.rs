@@ -5,12 +5,15 @@ use crate::context::RegionCtx;
 use std::future::Future;
 use std::pin::Pin;
 
+pub mod cloudtrail;
+pub mod config;
 mod credential_report;
 pub mod ec2;
 mod ec2_compute;
 mod ec2_network;
 pub mod iam;
 mod iam_principals;
+pub mod kms;
 pub mod s3;
 
 /// Global services are called once, in the partition's home region.
@@ -56,5 +59,33 @@ pub const SERVICES: &[Service] = &[
         kinds: ec2::KINDS,
         actions: ec2::ACTIONS,
         run: |ctx| Box::pin(ec2::collect(ctx)),
+    },
+    Service {
+        name: "kms",
+        scope: Scope::Regional,
+        kinds: kms::KINDS,
+        actions: kms::ACTIONS,
+        run: |ctx| Box::pin(kms::collect(ctx)),
+    },
+    Service {
+        name: "cloudtrail",
+        scope: Scope::Regional,
+        kinds: cloudtrail::KINDS,
+        actions: cloudtrail::ACTIONS,
+        run: |ctx| Box::pin(cloudtrail::collect(ctx)),
+    },
+    Service {
+        name: "cloudtrail-account",
+        scope: Scope::Global,
+        kinds: cloudtrail::ACCOUNT_KINDS,
+        actions: cloudtrail::ACCOUNT_ACTIONS,
+        run: |ctx| Box::pin(cloudtrail::collect_account(ctx)),
+    },
+    Service {
+        name: "config",
+        scope: Scope::Regional,
+        kinds: config::KINDS,
+        actions: config::ACTIONS,
+        run: |ctx| Box::pin(config::collect(ctx)),
     },
 ];
