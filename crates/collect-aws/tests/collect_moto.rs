@@ -4,14 +4,10 @@
 
 mod support;
 
-use chrono::Utc;
 use posture_catalog::Catalog;
-use posture_collect::{CollectRequest, Output, QuietProgress};
-use posture_collect_aws::{Session, collect, supported_kinds};
-use posture_model::{Resource, ResourceKind};
+use posture_collect_aws::{Session, supported_kinds};
 use serde_json::json;
-use std::sync::Arc;
-use support::Moto;
+use support::{Moto, find};
 
 async fn seed(moto: &Moto) {
     let config = support::sdk_config(moto, "us-east-1").await;
@@ -164,63 +160,12 @@ async fn seed(moto: &Moto) {
         .expect("role");
 }
 
-async fn run(
-    moto: &Moto,
-    kinds: &[&str],
-) -> (
-    Vec<Resource>,
-    Vec<posture_model::CollectionError>,
-    posture_collect_aws::Attempt,
-) {
-    let session = Session::connect(&support::options(moto))
-        .await
-        .expect("connect to moto");
-    assert_eq!(session.account_id, "123456789012");
-    let request = CollectRequest {
-        kinds: kinds
-            .iter()
-            .map(|k| ResourceKind::parse(k).expect("kind"))
-            .collect(),
-        regions: Some(vec!["us-east-1".into()]),
-        concurrency: 4,
-    };
-    let (output, mut receiver) = Output::new(64, Arc::new(QuietProgress));
-    let consumer = tokio::spawn(async move {
-        let mut resources = Vec::new();
-        while let Some(r) = receiver.recv().await {
-            resources.push(r);
-        }
-        resources
-    });
-    let attempt = collect(Arc::new(session), request, output.clone(), Utc::now()).await;
-    let errors = output.errors();
-    drop(output);
-    let mut resources = consumer.await.expect("consumer");
-    resources.sort_by(|a, b| a.id.cmp(&b.id));
-    (resources, errors, attempt)
-}
-
-fn find<'a>(resources: &'a [Resource], kind: &str, name: &str) -> &'a Resource {
-    resources
-        .iter()
-        .find(|r| r.kind.as_str() == kind && r.name == name)
-        .unwrap_or_else(|| {
-            panic!(
-                "no {kind} named {name} in {:#?}",
-                resources
-                    .iter()
-                    .map(|r| (&r.kind, &r.name))
-                    .collect::<Vec<_>>()
-            )
-        })
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collects_normalized_records_that_match_their_schemas() {
     let moto = Moto::start();
     seed(&moto).await;
     let kinds: Vec<&str> = supported_kinds().into_iter().collect();
-    let (resources, errors, attempt) = run(&moto, &kinds).await;
+    let (resources, errors, attempt) = support::run(&moto, &kinds, &["us-east-1"]).await;
     // moto does not implement GetEbsDefaultKmsKeyId nor GetBucketPolicyStatus,
     // and its credential report has no root row:
     // each failed call is data, and the record is still written, without the
@@ -280,7 +225,7 @@ async fn collects_normalized_records_that_match_their_schemas() {
         assert_eq!(missing, expected_missing, "{} lacks fields", resource.id);
     }
 
-    let good = find(&resources, "aws.s3.bucket", "acme-good");
+    let good = support::find(&resources, "aws.s3.bucket", "acme-good");
     assert_eq!(good.id, "arn:aws:s3:::acme-good");
     assert_eq!(good.region, "us-east-1");
     assert_eq!(good.tags.get("env").map(String::as_str), Some("prod"));
@@ -290,7 +235,7 @@ async fn collects_normalized_records_that_match_their_schemas() {
         true
     );
     assert_eq!(good.config["policy"]["Statement"][0]["Effect"], "Deny");
-    let bad = find(&resources, "aws.s3.bucket", "acme-bad");
+    let bad = support::find(&resources, "aws.s3.bucket", "acme-bad");
     assert!(bad.config["versioning"]["status"].is_null());
     assert!(bad.config["public_access_block"].is_null());
     assert!(bad.config["policy"].is_null());
@@ -308,7 +253,7 @@ async fn collects_normalized_records_that_match_their_schemas() {
         bad.config["grants"]
     );
 
-    let open = find(&resources, "aws.ec2.security_group", "ssh-open");
+    let open = support::find(&resources, "aws.ec2.security_group", "ssh-open");
     let rule = &open.config["ingress_rules"][0];
     assert_eq!(
         (
@@ -323,7 +268,7 @@ async fn collects_normalized_records_that_match_their_schemas() {
             .starts_with("arn:aws:ec2:us-east-1:123456789012:security-group/sg-")
     );
 
-    let alice = find(&resources, "aws.iam.user", "alice");
+    let alice = support::find(&resources, "aws.iam.user", "alice");
     assert_eq!(alice.id, "arn:aws:iam::123456789012:user/alice");
     assert_eq!(alice.config["password_enabled"], true);
     assert_eq!(alice.config["access_keys"][0]["status"], "Active");
@@ -332,16 +277,16 @@ async fn collects_normalized_records_that_match_their_schemas() {
         alice.config["inline_policies"][0]["document"]["Statement"][0]["Action"],
         "*"
     );
-    let bot = find(&resources, "aws.iam.user", "bot");
+    let bot = support::find(&resources, "aws.iam.user", "bot");
     assert!(bot.config["login_profile"].is_null());
-    let vendor = find(&resources, "aws.iam.role", "vendor");
+    let vendor = support::find(&resources, "aws.iam.role", "vendor");
     assert_eq!(
         vendor.config["assume_role_policy"]["Statement"][0]["Principal"]["AWS"],
         "*"
     );
-    find(&resources, "aws.iam.root_user", "<root_account>");
+    support::find(&resources, "aws.iam.root_user", "<root_account>");
 
-    let policy = find(&resources, "aws.iam.password_policy", "password-policy");
+    let policy = support::find(&resources, "aws.iam.password_policy", "password-policy");
     assert_eq!(policy.region, "global");
     assert_eq!(
         (
@@ -350,7 +295,7 @@ async fn collects_normalized_records_that_match_their_schemas() {
         ),
         (Some(true), Some(8))
     );
-    find(&resources, "aws.iam.account_summary", "account-summary");
+    support::find(&resources, "aws.iam.account_summary", "account-summary");
     find(
         &resources,
         "aws.ec2.ebs_encryption_by_default",
@@ -367,8 +312,12 @@ async fn collects_normalized_records_that_match_their_schemas() {
 async fn reads_only_the_services_the_requested_kinds_need() {
     let moto = Moto::start();
     seed(&moto).await;
-    let (resources, errors, attempt) =
-        run(&moto, &["aws.iam.password_policy", "aws.efs.file_system"]).await;
+    let (resources, errors, attempt) = support::run(
+        &moto,
+        &["aws.iam.password_policy", "aws.efs.file_system"],
+        &["us-east-1"],
+    )
+    .await;
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(
         resources

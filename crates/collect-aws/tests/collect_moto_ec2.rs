@@ -9,12 +9,8 @@ use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::*;
 use chrono::Utc;
 use posture_catalog::{Catalog, Evaluator, Subject};
-use posture_collect::{CollectRequest, Output, QuietProgress};
-use posture_collect_aws::{Session, collect, supported_kinds};
-use posture_model::schema::KindSchema;
-use posture_model::{CollectionError, Resource, ResourceKind, Status};
-use serde_json::Value;
-use std::sync::Arc;
+use posture_collect_aws::supported_kinds;
+use posture_model::{Resource, Status};
 use support::Moto;
 
 /// What the seed created, to compare the records with.
@@ -323,80 +319,6 @@ async fn seed(moto: &Moto) -> Planted {
     }
 }
 
-async fn run(moto: &Moto, kinds: &[&str]) -> (Vec<Resource>, Vec<CollectionError>) {
-    let session = Session::connect(&support::options(moto))
-        .await
-        .expect("connect to moto");
-    let request = CollectRequest {
-        kinds: kinds
-            .iter()
-            .map(|k| ResourceKind::parse(k).expect("kind"))
-            .collect(),
-        regions: Some(vec!["us-east-1".into()]),
-        concurrency: 4,
-    };
-    let (output, mut receiver) = Output::new(64, Arc::new(QuietProgress));
-    let consumer = tokio::spawn(async move {
-        let mut resources = Vec::new();
-        while let Some(r) = receiver.recv().await {
-            resources.push(r);
-        }
-        resources
-    });
-    collect(Arc::new(session), request, output.clone(), Utc::now()).await;
-    let errors = output.errors();
-    drop(output);
-    let mut resources = consumer.await.expect("consumer");
-    resources.sort_by(|a, b| a.id.cmp(&b.id));
-    (resources, errors)
-}
-
-fn find<'a>(resources: &'a [Resource], kind: &str, name: &str) -> &'a Resource {
-    resources
-        .iter()
-        .find(|r| r.kind.as_str() == kind && r.name == name)
-        .unwrap_or_else(|| {
-            panic!(
-                "no {kind} named {name} in {:#?}",
-                resources
-                    .iter()
-                    .map(|r| (&r.kind, &r.name))
-                    .collect::<Vec<_>>()
-            )
-        })
-}
-
-/// Whether the value at `path` (segments of a schema path) is in `value`.
-/// Below a null there is nothing to collect; `[]` steps into every element.
-fn present(value: &Value, path: &[&str]) -> bool {
-    let Some((segment, rest)) = path.split_first() else {
-        return true;
-    };
-    if value.is_null() {
-        return true;
-    }
-    let (key, list) = match segment.strip_suffix("[]") {
-        Some(key) => (key, true),
-        None => (*segment, false),
-    };
-    match value.get(key) {
-        None => false,
-        Some(Value::Array(items)) if list => items.iter().all(|item| present(item, rest)),
-        Some(child) => present(child, rest),
-    }
-}
-
-/// Every field of the schema, nested ones included, the record lacks.
-fn missing(schema: &KindSchema, config: &serde_json::Map<String, Value>) -> Vec<String> {
-    let root = Value::Object(config.clone());
-    schema
-        .fields
-        .keys()
-        .filter(|path| !present(&root, &path.split('.').collect::<Vec<_>>()))
-        .cloned()
-        .collect()
-}
-
 /// The catalogue's verdict of one control on one record.
 fn verdict(catalog: &Catalog, control: &str, resource: &Resource) -> Status {
     let control = catalog
@@ -422,7 +344,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
         .filter(|k| k.starts_with("aws.ec2."))
         .collect();
     assert_eq!(kinds.len(), 9, "{kinds:?}");
-    let (resources, errors) = run(&moto, &kinds).await;
+    let (resources, errors, _) = support::run(&moto, &kinds, &["us-east-1"]).await;
 
     // moto does not implement GetEbsDefaultKmsKeyId: a collection error, and
     // the record without the field.
@@ -460,7 +382,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
             _ => &[],
         };
         assert_eq!(
-            missing(schema, &resource.config),
+            support::missing(schema, &resource.config),
             expected_missing,
             "{} lacks fields: {:#?}",
             resource.id,
@@ -475,7 +397,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
     }
 
     // Instances.
-    let web = find(&resources, "aws.ec2.instance", "web");
+    let web = support::find(&resources, "aws.ec2.instance", "web");
     assert_eq!(
         web.id,
         format!(
@@ -508,7 +430,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
     let root = &web.config["root_volume_id"];
     assert!(root.is_string());
     assert_eq!(web.config["block_device_mappings"][0]["volume_id"], *root);
-    let locked = find(&resources, "aws.ec2.instance", "locked");
+    let locked = support::find(&resources, "aws.ec2.instance", "locked");
     assert_eq!(locked.config["instance_id"], planted.locked.as_str());
     assert_eq!(locked.config["metadata_options"]["http_tokens"], "required");
     assert!(locked.config["public_ip_address"].is_null());
@@ -521,7 +443,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
     );
 
     // Volumes: the root volume of "web" is attached to it.
-    let plain = find(&resources, "aws.ec2.volume", "plain");
+    let plain = support::find(&resources, "aws.ec2.volume", "plain");
     assert_eq!(
         plain.id,
         format!(
@@ -534,7 +456,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
     assert!(plain.config["snapshot_id"].is_null());
     assert_eq!(plain.config["size"], 8);
     assert_eq!(plain.config["attachments"], serde_json::json!([]));
-    let sealed = find(&resources, "aws.ec2.volume", "sealed");
+    let sealed = support::find(&resources, "aws.ec2.volume", "sealed");
     assert_eq!(sealed.config["encrypted"], true);
     assert!(sealed.config["kms_key_id"].is_string());
     let web_root = resources
@@ -555,7 +477,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
         .collect();
     snapshot_ids.sort();
     assert_eq!(snapshot_ids, planted.owned_snapshots);
-    let open = find(&resources, "aws.ec2.snapshot", "open-snap");
+    let open = support::find(&resources, "aws.ec2.snapshot", "open-snap");
     assert!(
         open.id.starts_with("arn:aws:ec2:us-east-1::snapshot/snap-"),
         "{}",
@@ -570,7 +492,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
     assert!(open.config["kms_key_id"].is_null());
     assert_eq!(open.config["volume_id"], planted.plain_volume.as_str());
     assert_eq!(open.config["description"], "open-snap");
-    let sealed_snap = find(&resources, "aws.ec2.snapshot", "sealed-snap");
+    let sealed_snap = support::find(&resources, "aws.ec2.snapshot", "sealed-snap");
     assert_eq!(sealed_snap.config["public"], false);
     assert_eq!(
         sealed_snap.config["create_volume_account_ids"],
@@ -585,7 +507,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
         .map(|r| r.name.as_str())
         .collect();
     assert_eq!(images.len(), 2, "{images:?}");
-    let public_ami = find(&resources, "aws.ec2.image", "golden-public");
+    let public_ami = support::find(&resources, "aws.ec2.image", "golden-public");
     assert!(
         public_ami
             .id
@@ -604,7 +526,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
         serde_json::json!([])
     );
     assert!(public_ami.config["deprecation_time"].is_null());
-    let private_ami = find(&resources, "aws.ec2.image", "golden-private");
+    let private_ami = support::find(&resources, "aws.ec2.image", "golden-private");
     assert_eq!(private_ami.config["public"], false);
     assert_eq!(
         private_ami.config["launch_permission_account_ids"],
@@ -612,7 +534,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
     );
 
     // VPCs, subnets and network ACLs.
-    let logged = find(&resources, "aws.ec2.vpc", "logged");
+    let logged = support::find(&resources, "aws.ec2.vpc", "logged");
     assert_eq!(
         logged.id,
         format!(
@@ -631,7 +553,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
         ),
         (Some("ACTIVE"), Some("ALL"), Some("s3"))
     );
-    let unlogged = find(&resources, "aws.ec2.vpc", "unlogged");
+    let unlogged = support::find(&resources, "aws.ec2.vpc", "unlogged");
     assert_eq!(unlogged.config["flow_logs"], serde_json::json!([]));
     let default_vpc = resources
         .iter()
@@ -639,11 +561,11 @@ async fn collects_ec2_records_that_match_their_schemas() {
         .expect("the region's default VPC");
     assert_eq!(default_vpc.name, default_vpc.config["vpc_id"]);
 
-    let public_subnet = find(&resources, "aws.ec2.subnet", "public-subnet");
+    let public_subnet = support::find(&resources, "aws.ec2.subnet", "public-subnet");
     assert_eq!(public_subnet.config["map_public_ip_on_launch"], true);
     assert_eq!(public_subnet.config["vpc_id"], planted.logged_vpc.as_str());
     assert_eq!(public_subnet.config["availability_zone"], "us-east-1a");
-    let private = find(&resources, "aws.ec2.subnet", "private-subnet");
+    let private = support::find(&resources, "aws.ec2.subnet", "private-subnet");
     assert_eq!(private.config["map_public_ip_on_launch"], false);
     assert_eq!(private.config["cidr_block"], "10.1.2.0/24");
     assert!(
@@ -652,7 +574,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
             .starts_with("arn:aws:ec2:us-east-1:123456789012:subnet/subnet-")
     );
 
-    let acl = find(&resources, "aws.ec2.network_acl", "ssh-open");
+    let acl = support::find(&resources, "aws.ec2.network_acl", "ssh-open");
     assert_eq!(acl.config["is_default"], false);
     assert_eq!(
         acl.config["associated_subnet_ids"],
@@ -741,7 +663,8 @@ async fn collects_ec2_records_that_match_their_schemas() {
 async fn reads_only_the_ec2_kinds_requested() {
     let moto = Moto::start();
     seed(&moto).await;
-    let (resources, errors) = run(&moto, &["aws.ec2.vpc", "aws.ec2.snapshot"]).await;
+    let (resources, errors, _) =
+        support::run(&moto, &["aws.ec2.vpc", "aws.ec2.snapshot"], &["us-east-1"]).await;
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(
         resources

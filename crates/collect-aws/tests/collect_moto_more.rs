@@ -5,14 +5,8 @@
 
 mod support;
 
-use chrono::Utc;
 use posture_catalog::Catalog;
-use posture_collect::{CollectRequest, Output, QuietProgress};
-use posture_collect_aws::{Session, collect};
-use posture_model::schema::KindSchema;
-use posture_model::{CollectionError, Resource, ResourceKind};
-use serde_json::Value;
-use std::sync::Arc;
+use posture_model::Resource;
 use support::Moto;
 
 const KINDS: [&str; 5] = [
@@ -195,77 +189,11 @@ async fn seed(moto: &Moto) -> Planted {
     }
 }
 
-async fn run(moto: &Moto, kinds: &[&str]) -> (Vec<Resource>, Vec<CollectionError>) {
-    let session = Session::connect(&support::options(moto))
-        .await
-        .expect("connect to moto");
-    let request = CollectRequest {
-        kinds: kinds
-            .iter()
-            .map(|k| ResourceKind::parse(k).expect("kind"))
-            .collect(),
-        regions: Some(vec!["us-east-1".into(), "eu-west-1".into()]),
-        concurrency: 4,
-    };
-    let (output, mut receiver) = Output::new(64, Arc::new(QuietProgress));
-    let consumer = tokio::spawn(async move {
-        let mut resources = Vec::new();
-        while let Some(r) = receiver.recv().await {
-            resources.push(r);
-        }
-        resources
-    });
-    collect(Arc::new(session), request, output.clone(), Utc::now()).await;
-    let errors = output.errors();
-    drop(output);
-    let mut resources = consumer.await.expect("consumer");
-    resources.sort_by(|a, b| a.id.cmp(&b.id));
-    (resources, errors)
-}
-
-fn find<'a>(resources: &'a [Resource], kind: &str, name: &str) -> &'a Resource {
-    resources
-        .iter()
-        .find(|r| r.kind.as_str() == kind && r.name == name)
-        .unwrap_or_else(|| panic!("no {kind} named {name}"))
-}
-
-/// Whether the value at `path` (segments of a schema path) is in `value`.
-/// Below a null there is nothing to collect; `[]` steps into every element.
-fn present(value: &Value, path: &[&str]) -> bool {
-    let Some((segment, rest)) = path.split_first() else {
-        return true;
-    };
-    if value.is_null() {
-        return true;
-    }
-    let (key, list) = match segment.strip_suffix("[]") {
-        Some(key) => (key, true),
-        None => (*segment, false),
-    };
-    match value.get(key) {
-        None => false,
-        Some(Value::Array(items)) if list => items.iter().all(|item| present(item, rest)),
-        Some(child) => present(child, rest),
-    }
-}
-
-/// Every field of the schema, nested ones included, the record lacks.
-fn missing(schema: &KindSchema, config: &serde_json::Map<String, Value>) -> Vec<String> {
-    let root = Value::Object(config.clone());
-    schema
-        .fields
-        .keys()
-        .filter(|path| !present(&root, &path.split('.').collect::<Vec<_>>()))
-        .cloned()
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collects_kms_cloudtrail_and_config_records_that_match_their_schemas() {
     let moto = Moto::start();
     let planted = seed(&moto).await;
-    let (resources, errors) = run(&moto, &KINDS).await;
+    let (resources, errors, _) = support::run(&moto, &KINDS, &["us-east-1", "eu-west-1"]).await;
 
     let failed: Vec<(&str, &str, &str)> = errors
         .iter()
@@ -294,7 +222,7 @@ async fn collects_kms_cloudtrail_and_config_records_that_match_their_schemas() {
             .unwrap_or_else(|e| panic!("{}: {e}", resource.id));
         let expected_missing: &[&str] = &[];
         assert_eq!(
-            missing(schema, &resource.config),
+            support::missing(schema, &resource.config),
             expected_missing,
             "{} lacks fields: {:#?}",
             resource.id,
@@ -309,7 +237,7 @@ async fn collects_kms_cloudtrail_and_config_records_that_match_their_schemas() {
     }
 
     // KMS: one key with rotation on, one with it off, tags in the tags map.
-    let rotated = find(&resources, "aws.kms.key", &planted.rotated_key);
+    let rotated = support::find(&resources, "aws.kms.key", &planted.rotated_key);
     assert_eq!(
         rotated.id,
         format!(
@@ -326,12 +254,12 @@ async fn collects_kms_cloudtrail_and_config_records_that_match_their_schemas() {
         rotated.tags.get("team").map(String::as_str),
         Some("security")
     );
-    let unrotated = find(&resources, "aws.kms.key", &planted.unrotated_key);
+    let unrotated = support::find(&resources, "aws.kms.key", &planted.unrotated_key);
     assert_eq!(unrotated.config["rotation_enabled"], false);
     assert!(unrotated.config["rotation_period_in_days"].is_null());
 
     // CloudTrail: each trail in its home region, with its bucket's settings.
-    let audit = find(&resources, "aws.cloudtrail.trail", "audit");
+    let audit = support::find(&resources, "aws.cloudtrail.trail", "audit");
     assert_eq!(
         audit.id,
         "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit"
@@ -351,14 +279,14 @@ async fn collects_kms_cloudtrail_and_config_records_that_match_their_schemas() {
             "block_public_access": true, "logging_enabled": false,
         })
     );
-    let unvalidated = find(&resources, "aws.cloudtrail.trail", "unvalidated");
+    let unvalidated = support::find(&resources, "aws.cloudtrail.trail", "unvalidated");
     assert_eq!(unvalidated.config["log_file_validation_enabled"], false);
     assert_eq!(unvalidated.config["is_multi_region"], false);
     assert_eq!(unvalidated.config["is_logging"], false);
     assert_eq!(unvalidated.config["logs_management_events"], false);
     assert_eq!(unvalidated.config["s3_data_events_read"], false);
 
-    let account = find(&resources, "aws.cloudtrail.account_trails", "123456789012");
+    let account = support::find(&resources, "aws.cloudtrail.account_trails", "123456789012");
     assert_eq!(account.id, "arn:aws:cloudtrail::123456789012:trails");
     assert_eq!(account.region, "global");
     let listed: Vec<(&str, bool, bool, bool)> = account.config["trails"]
@@ -388,7 +316,7 @@ async fn collects_kms_cloudtrail_and_config_records_that_match_their_schemas() {
         .filter(|r| r.kind.as_str() == "aws.config.recorder")
         .collect();
     assert_eq!(recorders.len(), 2);
-    let east = find(&resources, "aws.config.recorder", "default");
+    let east = support::find(&resources, "aws.config.recorder", "default");
     assert_eq!(
         east.id,
         "arn:aws:config:us-east-1:123456789012:configuration-recorder"
@@ -398,7 +326,7 @@ async fn collects_kms_cloudtrail_and_config_records_that_match_their_schemas() {
     assert_eq!(east.config["all_supported"], true);
     assert_eq!(east.config["include_global_resource_types"], true);
     assert_eq!(east.config["delivery_channel_exists"], true);
-    let west = find(&resources, "aws.config.recorder", "none");
+    let west = support::find(&resources, "aws.config.recorder", "none");
     assert_eq!(west.region, "eu-west-1");
     assert_eq!(west.config["recorder_exists"], false);
     assert_eq!(west.config["recording"], false);

@@ -29,3 +29,101 @@ pub fn options(moto: &Moto) -> posture_collect_aws::AwsOptions {
         ..Default::default()
     }
 }
+
+/// Collects `kinds` in `regions` from `moto`: the records sorted by id, the
+/// collection errors, and what was attempted.
+pub async fn run(
+    moto: &Moto,
+    kinds: &[&str],
+    regions: &[&str],
+) -> (
+    Vec<posture_model::Resource>,
+    Vec<posture_model::CollectionError>,
+    posture_collect_aws::Attempt,
+) {
+    use posture_collect::{CollectRequest, Output, QuietProgress};
+    use std::sync::Arc;
+    let session = posture_collect_aws::Session::connect(&options(moto))
+        .await
+        .expect("connect to moto");
+    assert_eq!(session.account_id, "123456789012");
+    let request = CollectRequest {
+        kinds: kinds
+            .iter()
+            .map(|k| posture_model::ResourceKind::parse(k).expect("kind"))
+            .collect(),
+        regions: Some(regions.iter().map(|r| (*r).to_owned()).collect()),
+        concurrency: 4,
+    };
+    let (output, mut receiver) = Output::new(64, Arc::new(QuietProgress));
+    let consumer = tokio::spawn(async move {
+        let mut resources = Vec::new();
+        while let Some(r) = receiver.recv().await {
+            resources.push(r);
+        }
+        resources
+    });
+    let attempt = posture_collect_aws::collect(
+        Arc::new(session),
+        request,
+        output.clone(),
+        chrono::Utc::now(),
+    )
+    .await;
+    let errors = output.errors();
+    drop(output);
+    let mut resources = consumer.await.expect("consumer");
+    resources.sort_by(|a, b| a.id.cmp(&b.id));
+    (resources, errors, attempt)
+}
+
+/// The record of `kind` named `name`; panics listing what there is.
+pub fn find<'a>(
+    resources: &'a [posture_model::Resource],
+    kind: &str,
+    name: &str,
+) -> &'a posture_model::Resource {
+    resources
+        .iter()
+        .find(|r| r.kind.as_str() == kind && r.name == name)
+        .unwrap_or_else(|| {
+            let listed: Vec<_> = resources.iter().map(|r| (&r.kind, &r.name)).collect();
+            panic!("no {kind} named {name} in {listed:#?}")
+        })
+}
+
+/// Whether the value at `path` (segments of a schema path) is in `value`.
+/// Below a null there is nothing to collect; `[]` steps into every element.
+fn present(value: &serde_json::Value, path: &[&str]) -> bool {
+    let Some((segment, rest)) = path.split_first() else {
+        return true;
+    };
+    if value.is_null() {
+        return true;
+    }
+    let (key, list) = match segment.strip_suffix("[]") {
+        Some(key) => (key, true),
+        None => (*segment, false),
+    };
+    match value.get(key) {
+        None => false,
+        Some(serde_json::Value::Array(items)) if list => {
+            items.iter().all(|item| present(item, rest))
+        }
+        Some(child) => present(child, rest),
+    }
+}
+
+/// Every field of the schema, nested ones included, the record lacks.
+pub fn missing(
+    schema: &posture_model::schema::KindSchema,
+    config: &serde_json::Map<String, serde_json::Value>,
+) -> Vec<String> {
+    let root = serde_json::Value::Object(config.clone());
+    schema
+        .fields
+        .keys()
+        .filter(|path| !present(&root, &path.split('.').collect::<Vec<_>>()))
+        .cloned()
+        .collect()
+}
