@@ -2,7 +2,7 @@
 //! selector summary and destination bucket settings (`aws.cloudtrail.trail`),
 //! and one account-wide summary of every trail (`aws.cloudtrail.account_trails`).
 
-use super::ec2::{put, rfc3339};
+use super::util::{put, rfc3339};
 use crate::context::RegionCtx;
 use crate::errors::code;
 use crate::regions::enabled_regions;

@@ -1,7 +1,7 @@
 //! AWS Config: the customer managed configuration recorder of each region
 //! (`aws.config.recorder`), one record per region even when none exists.
 
-use super::ec2::rfc3339;
+use super::util::rfc3339;
 use crate::context::RegionCtx;
 use aws_sdk_config::Client;
 use serde_json::{Map, Value};

@@ -8,8 +8,6 @@ use super::{ec2_compute, ec2_network};
 use crate::context::RegionCtx;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
-use aws_smithy_types::DateTime;
-use aws_smithy_types::date_time::Format;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -79,23 +77,6 @@ pub(crate) fn name(tags: &[Tag], fallback: &str) -> String {
         .filter(|v| !v.is_empty())
         .unwrap_or(fallback)
         .to_owned()
-}
-
-/// An SDK timestamp as RFC 3339, UTC.
-pub(crate) fn rfc3339(t: &DateTime) -> Option<String> {
-    t.fmt(Format::DateTime).ok()
-}
-
-/// Sets `key` to `value` when the API returned it. A field the API left out
-/// stays out of the record: not collected, never guessed.
-pub(crate) fn put<V: Into<Value>>(
-    config: &mut serde_json::Map<String, Value>,
-    key: &str,
-    value: Option<V>,
-) {
-    if let Some(value) = value {
-        config.insert(key.to_owned(), value.into());
-    }
 }
 
 pub(crate) fn tags(tags: &[Tag]) -> BTreeMap<String, String> {

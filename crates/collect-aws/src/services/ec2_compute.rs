@@ -3,7 +3,8 @@
 //! (`aws.ec2.volume`) and the account's EBS snapshots with their
 //! create-volume permissions (`aws.ec2.snapshot`).
 
-use super::ec2::{arn, name, put, rfc3339, tags};
+use super::ec2::{arn, name, tags};
+use super::util::{put, rfc3339};
 use crate::context::RegionCtx;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{

@@ -2,7 +2,8 @@
 //! subnets (`aws.ec2.subnet`) and network ACLs with every entry
 //! (`aws.ec2.network_acl`).
 
-use super::ec2::{arn, name, put, tags};
+use super::ec2::{arn, name, tags};
+use super::util::put;
 use crate::context::RegionCtx;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{

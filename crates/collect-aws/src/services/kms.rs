@@ -2,7 +2,7 @@
 //! rotation status and key policy (`aws.kms.key`), and the region's custom
 //! key stores (`aws.kms.custom_key_store`).
 
-use super::ec2::{put, rfc3339};
+use super::util::{json_document, put, rfc3339, text};
 use crate::context::RegionCtx;
 use crate::errors::code;
 use aws_sdk_kms::Client;
@@ -156,10 +156,7 @@ async fn key(ctx: &RegionCtx, client: &Client, key_id: &str) {
         .await
     {
         Ok(out) => {
-            let parsed = out
-                .policy()
-                .and_then(|p| serde_json::from_str::<Value>(p).ok());
-            config.insert("policy".into(), parsed.unwrap_or(Value::Null));
+            config.insert("policy".into(), json_document(out.policy()));
         }
         Err(err) => ctx.fail(KEY, &ctx.region, "kms:GetKeyPolicy", Some(&id), &err),
     }
@@ -208,7 +205,6 @@ async fn custom_key_stores(ctx: &RegionCtx, client: &Client) {
             let Some(store_id) = store.custom_key_store_id() else {
                 continue;
             };
-            let text = |v: Option<&str>| v.map_or(Value::Null, |s| Value::String(s.to_owned()));
             let xks = store.xks_proxy_configuration();
             let mut config = Map::new();
             config.insert("custom_key_store_id".into(), Value::String(store_id.into()));

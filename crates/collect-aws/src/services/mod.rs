@@ -15,6 +15,7 @@ pub mod iam;
 mod iam_principals;
 pub mod kms;
 pub mod s3;
+mod util;
 
 /// Global services are called once, in the partition's home region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,33 @@
+//! Helpers every service collector shares: turning SDK values into the
+//! JSON fields of a record without guessing at what the API left out.
+
+use aws_smithy_types::DateTime;
+use aws_smithy_types::date_time::Format;
+use serde_json::{Map, Value};
+
+/// An SDK timestamp as RFC 3339, UTC.
+pub(crate) fn rfc3339(t: &DateTime) -> Option<String> {
+    t.fmt(Format::DateTime).ok()
+}
+
+/// Sets `key` to `value` when the API returned it. A field the API left out
+/// stays out of the record: not collected, never guessed.
+pub(crate) fn put<V: Into<Value>>(config: &mut Map<String, Value>, key: &str, value: Option<V>) {
+    if let Some(value) = value {
+        config.insert(key.to_owned(), value.into());
+    }
+}
+
+/// The value as a JSON string, or `null` when the API returned none: for
+/// fields whose schema type is `string?`.
+pub(crate) fn text(value: Option<&str>) -> Value {
+    value.map_or(Value::Null, |s| Value::String(s.to_owned()))
+}
+
+/// Parses a JSON policy document returned as a string (URL-decoded already);
+/// `null` when absent or not JSON.
+pub(crate) fn json_document(document: Option<&str>) -> Value {
+    document
+        .and_then(|d| serde_json::from_str::<Value>(d).ok())
+        .unwrap_or(Value::Null)
+}
