@@ -160,11 +160,26 @@ async fn seed(moto: &Moto) {
         .expect("role");
 }
 
+/// IAM kinds that `collect_moto_iam` covers.
+const LATER_IAM_KINDS: [&str; 5] = [
+    "aws.iam.group",
+    "aws.iam.policy",
+    "aws.iam.server_certificate",
+    "aws.iam.access_analyzer",
+    "aws.iam.support_access",
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collects_normalized_records_that_match_their_schemas() {
     let moto = Moto::start();
     seed(&moto).await;
-    let kinds: Vec<&str> = supported_kinds().into_iter().collect();
+    // The services this test seeds; each later service has its own test.
+    let services = ["s3", "iam", "ec2", "kms", "cloudtrail", "config"];
+    let kinds: Vec<&str> = supported_kinds()
+        .into_iter()
+        .filter(|k| services.iter().any(|s| k.split('.').nth(1) == Some(s)))
+        .filter(|k| !LATER_IAM_KINDS.contains(k))
+        .collect();
     let (resources, errors, attempt) = support::run(&moto, &kinds, &["us-east-1"]).await;
     // moto does not implement GetEbsDefaultKmsKeyId nor GetBucketPolicyStatus,
     // and its credential report has no root row:
