@@ -3,6 +3,8 @@
 
 #[path = "../../collect-aws/tests/support/moto.rs"]
 mod moto;
+#[path = "../../collect-aws/tests/support/proxy.rs"]
+mod proxy;
 
 use std::process::{Command, Output};
 
@@ -111,6 +113,66 @@ fn scan_aws_collects_the_needed_kinds_and_reports() {
         text(&out.stderr).contains("aws.iam.password_policy"),
         "closing summary lists kinds"
     );
+}
+
+#[test]
+fn denied_calls_are_printed_and_their_controls_are_error() {
+    let moto = moto::Moto::start();
+    let denying = proxy::Proxy::start(
+        &moto.endpoint,
+        proxy::Rules {
+            deny: vec!["kms".into()],
+            ..proxy::Rules::default()
+        },
+    );
+    let out = posture(
+        &[
+            "scan",
+            "aws",
+            "--regions",
+            "us-east-1",
+            "--max-attempts",
+            "2",
+            "--mandate",
+            "cis-aws-foundations-3.0.0",
+            "--format",
+            "json",
+        ],
+        Some(&denying.endpoint),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(
+            "aws.kms.key us-east-1: kms:ListKeys AccessDeniedException: injected by the test proxy (missing permission kms:ListKeys)"
+        ),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let control = report["controls"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "aws_kms_key_rotation_enabled"))
+        .expect("the KMS rotation control is in the CIS report")
+        .clone();
+    assert_eq!(control["status"], "ERROR", "{control:#}");
+    let errors = report["collection_errors"]
+        .as_array()
+        .expect("errors listed");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["kind"] == "aws.kms.key" && e["permission"] == "kms:ListKeys"),
+        "{errors:#?}"
+    );
+    // The other services were read: S3's account-level control is judged.
+    let s3 = report["controls"]
+        .as_array()
+        .and_then(|c| {
+            c.iter()
+                .find(|c| c["id"] == "aws_s3_account_public_access_block_enabled")
+        })
+        .map(|c| c["status"].clone());
+    assert_eq!(s3, Some(serde_json::json!("FAIL")));
 }
 
 #[test]

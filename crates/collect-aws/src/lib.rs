@@ -4,6 +4,7 @@
 //! concurrency over regions × services, and failed calls as collection
 //! errors. SDK types never leave this crate.
 
+mod calls;
 mod collect;
 mod context;
 mod endpoint;
@@ -14,6 +15,7 @@ mod regions;
 mod services;
 mod session;
 
+pub use calls::ApiCalls;
 pub use collect::{Attempt, collect, supported_kinds};
 pub use options::{AccessKeys, AssumeRole, AwsOptions, Partition, validate_role_arn};
 pub use session::{ConnectError, Session};

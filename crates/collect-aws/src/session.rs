@@ -3,12 +3,14 @@
 //! keeps the SDK configuration every service client is built from. This is
 //! also connector validation: an error here says precisely what is wrong.
 
+use crate::calls::{ApiCalls, SessionInterceptor};
 use crate::options::{AwsOptions, validate_role_arn};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::sdk_config::SharedCredentialsProvider;
+use std::sync::Arc;
 
 /// A connected account.
 #[derive(Debug, Clone)]
@@ -19,6 +21,8 @@ pub struct Session {
     /// The identity we act as (`GetCallerIdentity` Arn).
     pub caller_arn: String,
     pub options: AwsOptions,
+    /// The API calls made through this session's collector clients.
+    pub calls: Arc<ApiCalls>,
 }
 
 /// Why an account could not be reached, for a person to act on.
@@ -102,6 +106,7 @@ impl Session {
             caller_arn: identity.arn().unwrap_or_default().to_owned(),
             config,
             options: options.clone(),
+            calls: Arc::default(),
         })
     }
 
@@ -111,6 +116,15 @@ impl Session {
             .to_builder()
             .region(Region::new(region.to_owned()))
             .build()
+    }
+
+    /// The interceptor every collector client carries: call accounting and
+    /// the literal endpoint override.
+    pub fn interceptor(&self) -> SessionInterceptor {
+        SessionInterceptor::new(
+            Arc::clone(&self.calls),
+            self.options.endpoint_url.as_deref(),
+        )
     }
 
     pub fn partition(&self) -> &'static str {

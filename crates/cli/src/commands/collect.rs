@@ -105,6 +105,7 @@ pub fn aws(args: &AwsArgs, kinds: BTreeSet<ResourceKind>, out: &Path) -> anyhow:
             concurrency: args.concurrency,
         };
         let account = session.account_id.clone();
+        let calls = Arc::clone(&session.calls);
         let run =
             posture_collect_aws::collect(Arc::new(session), request, output.clone(), collected_at);
         // `run` holds a clone; the original is moved into the task below.
@@ -134,6 +135,11 @@ pub fn aws(args: &AwsArgs, kinds: BTreeSet<ResourceKind>, out: &Path) -> anyhow:
         header.errors = errors;
         writer.finish(&header)?;
         summarize(&per_kind, &header);
+        eprintln!(
+            "{} API calls ({} distinct actions; `posture aws permissions` lists them all)",
+            calls.total(),
+            calls.snapshot().len()
+        );
         anyhow::Ok(())
     })
 }

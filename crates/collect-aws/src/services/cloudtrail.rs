@@ -3,6 +3,7 @@
 //! and one account-wide summary of every trail (`aws.cloudtrail.account_trails`).
 
 use super::util::{put, rfc3339};
+use crate::calls::client;
 use crate::context::RegionCtx;
 use crate::errors::code;
 use crate::regions::enabled_regions;
@@ -196,7 +197,7 @@ pub async fn collect(ctx: RegionCtx) {
     if !ctx.wants(TRAIL) {
         return;
     }
-    let client = Client::new(&ctx.config);
+    let client = client!(aws_sdk_cloudtrail, ctx);
     let trails = match home_trails(&client).await {
         Ok(trails) => trails,
         Err(err) => {
@@ -270,19 +271,10 @@ pub async fn collect(ctx: RegionCtx) {
     }
 }
 
-/// An S3 client for `region`; path-style addressing when an endpoint
-/// override is set (emulators do not resolve bucket host names).
-fn s3_client(ctx: &RegionCtx, region: &str) -> aws_sdk_s3::Client {
-    let config = ctx.session.regional(region);
-    let builder = aws_sdk_s3::config::Builder::from(&config)
-        .force_path_style(ctx.session.options.endpoint_url.is_some());
-    aws_sdk_s3::Client::from_conf(builder.build())
-}
-
 /// The destination bucket's settings: `Some(null)` when the bucket does not
 /// exist, `None` (not collected, error recorded) when it cannot be read.
 async fn bucket_settings(ctx: &RegionCtx, bucket: &str, arn: &str) -> Option<Value> {
-    let here = s3_client(ctx, &ctx.region);
+    let here = super::s3::client(ctx, &ctx.region);
     let region = match here.get_bucket_location().bucket(bucket).send().await {
         Ok(out) => match out.location_constraint().map(|c| c.as_str()) {
             None | Some("") => "us-east-1".to_owned(),
@@ -295,7 +287,7 @@ async fn bucket_settings(ctx: &RegionCtx, bucket: &str, arn: &str) -> Option<Val
             return None;
         }
     };
-    let c = s3_client(ctx, &region);
+    let c = super::s3::client(ctx, &region);
     let grantees: Vec<Value> = match c.get_bucket_acl().bucket(bucket).send().await {
         Ok(out) => out
             .grants()
@@ -375,7 +367,7 @@ pub async fn collect_account(ctx: RegionCtx) {
     let mut trails = Vec::new();
     let mut complete = true;
     for region in regions {
-        let client = Client::new(&ctx.session.regional(&region));
+        let client = client!(aws_sdk_cloudtrail, ctx, &ctx.session.regional(&region));
         let listed = match home_trails(&client).await {
             Ok(listed) => listed,
             Err(err) => {

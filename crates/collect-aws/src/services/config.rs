@@ -2,8 +2,8 @@
 //! (`aws.config.recorder`), one record per region even when none exists.
 
 use super::util::rfc3339;
+use crate::calls::client;
 use crate::context::RegionCtx;
-use aws_sdk_config::Client;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -25,7 +25,7 @@ pub async fn collect(ctx: RegionCtx) {
     if !ctx.wants(RECORDER) {
         return;
     }
-    let client = Client::new(&ctx.config);
+    let client = client!(aws_sdk_config, ctx);
     let region = ctx.region.as_str();
     let recorder = match client.describe_configuration_recorders().send().await {
         Ok(out) => out

@@ -5,6 +5,7 @@
 //! `ec2_network`, instances, AMIs, volumes and snapshots in `ec2_compute`.
 
 use super::{ec2_compute, ec2_network};
+use crate::calls::client;
 use crate::context::RegionCtx;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
@@ -48,7 +49,7 @@ const GROUP: &str = "aws.ec2.security_group";
 const EBS_DEFAULT: &str = "aws.ec2.ebs_encryption_by_default";
 
 pub async fn collect(ctx: RegionCtx) {
-    let client = Client::new(&ctx.config);
+    let client = client!(aws_sdk_ec2, ctx);
     if ctx.wants(EBS_DEFAULT) {
         ebs_encryption_by_default(&ctx, &client).await;
     }

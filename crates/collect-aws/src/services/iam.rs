@@ -3,6 +3,7 @@
 //! (`aws.iam.password_policy`) and the account summary
 //! (`aws.iam.account_summary`).
 
+use crate::calls::client;
 use crate::context::RegionCtx;
 use crate::errors::code;
 use aws_sdk_iam::Client;
@@ -50,7 +51,7 @@ const PASSWORD_POLICY: &str = "aws.iam.password_policy";
 const SUMMARY: &str = "aws.iam.account_summary";
 
 pub async fn collect(ctx: RegionCtx) {
-    let client = Client::new(&ctx.config);
+    let client = client!(aws_sdk_iam, ctx);
     if ctx.wants(PASSWORD_POLICY) {
         password_policy(&ctx, &client).await;
     }

@@ -3,6 +3,7 @@
 //! key stores (`aws.kms.custom_key_store`).
 
 use super::util::{json_document, put, rfc3339, text};
+use crate::calls::client;
 use crate::context::RegionCtx;
 use crate::errors::code;
 use aws_sdk_kms::Client;
@@ -24,7 +25,7 @@ const KEY: &str = "aws.kms.key";
 const STORE: &str = "aws.kms.custom_key_store";
 
 pub async fn collect(ctx: RegionCtx) {
-    let client = Client::new(&ctx.config);
+    let client = client!(aws_sdk_kms, ctx);
     if ctx.wants(KEY) {
         keys(&ctx, &client).await;
     }

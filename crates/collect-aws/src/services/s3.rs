@@ -1,8 +1,8 @@
 //! S3: buckets with every bucket-level setting (`aws.s3.bucket`), and the
 //! account-level Block Public Access (`aws.s3.account_public_access_block`).
 
+use crate::calls::client;
 use crate::context::RegionCtx;
-use crate::endpoint::ExactEndpoint;
 use crate::errors::code;
 use aws_sdk_s3::Client;
 use serde_json::{Value, json};
@@ -32,10 +32,11 @@ const ACCOUNT_BLOCK: &str = "aws.s3.account_public_access_block";
 
 /// An S3 client for `region`; path-style addressing when an endpoint
 /// override is set (emulators do not resolve bucket host names).
-fn client(ctx: &RegionCtx, region: &str) -> Client {
+pub(crate) fn client(ctx: &RegionCtx, region: &str) -> Client {
     let config = ctx.session.regional(region);
     let builder = aws_sdk_s3::config::Builder::from(&config)
-        .force_path_style(ctx.session.options.endpoint_url.is_some());
+        .force_path_style(ctx.session.options.endpoint_url.is_some())
+        .interceptor(ctx.session.interceptor());
     Client::from_conf(builder.build())
 }
 
@@ -50,18 +51,9 @@ pub async fn collect(ctx: RegionCtx) {
 }
 
 async fn account_public_access_block(ctx: &RegionCtx) {
-    let mut builder = aws_sdk_s3control::config::Builder::from(&ctx.config);
-    if let Some(exact) = ctx
-        .session
-        .options
-        .endpoint_url
-        .as_deref()
-        .and_then(ExactEndpoint::new)
-    {
-        // S3 Control puts the account id in front of the host name.
-        builder = builder.interceptor(exact);
-    }
-    let control = aws_sdk_s3control::Client::from_conf(builder.build());
+    // S3 Control puts the account id in front of the host name: the
+    // session interceptor keeps an overridden endpoint literal.
+    let control = client!(aws_sdk_s3control, ctx);
     let result = control
         .get_public_access_block()
         .account_id(ctx.account())

@@ -4,6 +4,8 @@
 
 #[path = "moto.rs"]
 mod moto;
+#[path = "proxy.rs"]
+pub mod proxy;
 
 pub use moto::Moto;
 
@@ -21,8 +23,13 @@ pub async fn sdk_config(moto: &Moto, region: &str) -> aws_config::SdkConfig {
 
 /// Collector options pointing at `moto`.
 pub fn options(moto: &Moto) -> posture_collect_aws::AwsOptions {
+    options_at(&moto.endpoint)
+}
+
+/// Collector options pointing at `endpoint` (moto, or a proxy in front of it).
+pub fn options_at(endpoint: &str) -> posture_collect_aws::AwsOptions {
     posture_collect_aws::AwsOptions {
-        endpoint_url: Some(moto.endpoint.clone()),
+        endpoint_url: Some(endpoint.to_owned()),
         max_attempts: 3,
         // moto accepts any keys; nothing leaves 127.0.0.1.
         access_keys: Some(posture_collect_aws::AccessKeys::new("testing", "testing")),
@@ -41,9 +48,22 @@ pub async fn run(
     Vec<posture_model::CollectionError>,
     posture_collect_aws::Attempt,
 ) {
+    run_at(&moto.endpoint, kinds, regions).await
+}
+
+/// [`run`] against `endpoint`.
+pub async fn run_at(
+    endpoint: &str,
+    kinds: &[&str],
+    regions: &[&str],
+) -> (
+    Vec<posture_model::Resource>,
+    Vec<posture_model::CollectionError>,
+    posture_collect_aws::Attempt,
+) {
     use posture_collect::{CollectRequest, Output, QuietProgress};
     use std::sync::Arc;
-    let session = posture_collect_aws::Session::connect(&options(moto))
+    let session = posture_collect_aws::Session::connect(&options_at(endpoint))
         .await
         .expect("connect to moto");
     assert_eq!(session.account_id, "123456789012");
@@ -63,8 +83,9 @@ pub async fn run(
         }
         resources
     });
+    let session = Arc::new(session);
     let attempt = posture_collect_aws::collect(
-        Arc::new(session),
+        Arc::clone(&session),
         request,
         output.clone(),
         chrono::Utc::now(),
@@ -74,7 +95,34 @@ pub async fn run(
     drop(output);
     let mut resources = consumer.await.expect("consumer");
     resources.sort_by(|a, b| a.id.cmp(&b.id));
+    assert_policy_covers(&session.calls.snapshot(), &errors);
     (resources, errors, attempt)
+}
+
+/// Every API call the run made is allowed by the generated least-privilege
+/// policy (`posture aws permissions`), and every collection error names
+/// an action that policy lists.
+fn assert_policy_covers(
+    calls: &std::collections::BTreeMap<String, u64>,
+    errors: &[posture_model::CollectionError],
+) {
+    let allowed = posture_collect_aws::permissions::actions();
+    for error in errors {
+        assert!(
+            allowed.contains(&error.action.as_str()),
+            "a collection error names {}, which the policy does not list",
+            error.action
+        );
+    }
+    let uncovered: Vec<&String> = calls
+        .keys()
+        .filter(|action| !allowed.contains(&action.as_str()))
+        .collect();
+    assert!(
+        uncovered.is_empty(),
+        "calls the generated IAM policy does not allow: {uncovered:?}"
+    );
+    assert!(!calls.is_empty(), "no API calls were counted");
 }
 
 /// The record of `kind` named `name`; panics listing what there is.
