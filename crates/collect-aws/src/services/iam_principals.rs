@@ -26,7 +26,7 @@ pub(crate) fn policy_document(encoded: &str) -> Option<Value> {
     serde_json::from_str(&decoded).ok()
 }
 
-fn tags(tags: &[aws_sdk_iam::types::Tag]) -> BTreeMap<String, String> {
+pub(super) fn tags(tags: &[aws_sdk_iam::types::Tag]) -> BTreeMap<String, String> {
     tags.iter()
         .map(|t| (t.key().to_owned(), t.value().to_owned()))
         .collect()
@@ -421,7 +421,7 @@ pub async fn root_user(ctx: &RegionCtx, client: &Client, report: Option<&HashMap
 }
 
 /// `attached_policies`: managed policies as `{arn, name}`.
-fn attached(policies: &[aws_sdk_iam::types::AttachedPolicy]) -> Value {
+pub(super) fn attached(policies: &[aws_sdk_iam::types::AttachedPolicy]) -> Value {
     policies
         .iter()
         .map(|p| json!({"arn": p.policy_arn(), "name": p.policy_name()}))
@@ -430,7 +430,11 @@ fn attached(policies: &[aws_sdk_iam::types::AttachedPolicy]) -> Value {
 
 /// `inline_policies`: each named policy with its parsed document. A policy
 /// whose document cannot be read is left out and its error recorded.
-async fn inline<G, F, E>(names: Vec<String>, get: G, fail: impl Fn(&dyn ErrorLike)) -> Value
+pub(super) async fn inline<G, F, E>(
+    names: Vec<String>,
+    get: G,
+    fail: impl Fn(&dyn ErrorLike),
+) -> Value
 where
     G: Fn(String) -> F,
     F: std::future::Future<Output = Result<String, E>>,
@@ -449,7 +453,7 @@ where
 }
 
 /// Lets one closure record errors of any SDK operation's type.
-trait ErrorLike {
+pub(super) trait ErrorLike {
     fn record(&self, ctx: &RegionCtx, kind: &str, action: &str, resource_id: &str);
 }
 
