@@ -115,6 +115,84 @@ fn scan_aws_collects_the_needed_kinds_and_reports() {
     );
 }
 
+/// Fills moto with the benchmark's estate at scale 1: a good and a bad
+/// configuration of every service posture collects.
+fn seed_estate(moto: &moto::Moto) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = Command::new(root.join(".venv-moto/bin/python"))
+        .arg(root.join("bench/aws-vs-prowler/seed.py"))
+        .args([
+            "--endpoint",
+            &moto.endpoint,
+            "--scale",
+            "1",
+            "--regions",
+            "us-east-1",
+        ])
+        .output()
+        .expect("run seed.py");
+    assert!(
+        out.status.success(),
+        "seed.py failed: {}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn scan_aws_reports_pci_dss_on_a_populated_account() {
+    let moto = moto::Moto::start();
+    seed_estate(&moto);
+    let scan = |format: &str| {
+        posture(
+            &[
+                "scan",
+                "aws",
+                "--regions",
+                "us-east-1",
+                "--max-attempts",
+                "2",
+                "--mandate",
+                "pci-dss-4.0.1",
+                "--format",
+                format,
+            ],
+            Some(&moto.endpoint),
+        )
+    };
+    let out = scan("json");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    assert_eq!(report["mandate"]["id"], "pci-dss-4.0.1");
+    let control = |id: &str| {
+        report["controls"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["id"] == id))
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} is not in the PCI DSS report"))
+    };
+    // The estate has a good and a bad resource of each: the control fails,
+    // with both verdicts counted.
+    for id in [
+        "aws_ec2_security_group_no_ingress_ssh_from_internet",
+        "aws_ec2_volume_encrypted",
+        "aws_ec2_instance_imdsv2_required",
+        "aws_kms_key_rotation_enabled",
+        "aws_s3_bucket_public_access_block_enabled",
+    ] {
+        let c = control(id);
+        assert_eq!(c["status"], "FAIL", "{c:#}");
+        assert!(c["failCount"].as_u64() >= Some(1), "{c:#}");
+        assert!(c["passCount"].as_u64() >= Some(1), "{c:#}");
+    }
+
+    // The default table: the mandate and the failed controls.
+    let out = scan("table");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    assert!(table.contains("PCI DSS"), "{table}");
+    assert!(table.contains("FAIL"), "{table}");
+}
+
 #[test]
 fn denied_calls_are_printed_and_their_controls_are_error() {
     let moto = moto::Moto::start();
@@ -155,7 +233,7 @@ fn denied_calls_are_printed_and_their_controls_are_error() {
         .expect("the KMS rotation control is in the CIS report")
         .clone();
     assert_eq!(control["status"], "ERROR", "{control:#}");
-    let errors = report["collection_errors"]
+    let errors = report["inventory"]["collectionErrors"]
         .as_array()
         .expect("errors listed");
     assert!(

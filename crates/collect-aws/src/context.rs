@@ -49,6 +49,12 @@ impl RegionCtx {
         self.request.wants(kind)
     }
 
+    /// How many resources of one task may be read at once: the run's
+    /// concurrency, so per-resource calls overlap their round trips.
+    pub fn fan_out(&self) -> usize {
+        self.request.concurrency.max(1)
+    }
+
     pub fn account(&self) -> &str {
         &self.session.account_id
     }

@@ -9,4 +9,4 @@ mod tasks;
 
 pub use output::{Output, Progress, QuietProgress, Summary};
 pub use request::CollectRequest;
-pub use tasks::run_bounded;
+pub use tasks::{for_each_bounded, run_bounded};

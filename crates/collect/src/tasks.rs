@@ -1,4 +1,5 @@
-//! Bounded concurrency for collection tasks (region × service).
+//! Bounded concurrency: collection tasks (region × service), and the
+//! per-resource calls inside one task.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -28,10 +29,41 @@ where
     results
 }
 
+/// Runs `work` on every item, at most `limit` at a time, inside the
+/// calling task: the futures may borrow (a collector's per-resource calls,
+/// which would otherwise wait on each other's network round trips).
+pub async fn for_each_bounded<T, F, Fut>(items: impl IntoIterator<Item = T>, limit: usize, work: F)
+where
+    F: FnMut(T) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    use futures_util::StreamExt;
+    futures_util::stream::iter(items)
+        .for_each_concurrent(limit.max(1), work)
+        .await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn for_each_bounded_overlaps_work_up_to_the_limit() {
+        let running = AtomicUsize::new(0);
+        let peak = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        for_each_bounded(0..20, 4, |_| async {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            running.fetch_sub(1, Ordering::SeqCst);
+            done.fetch_add(1, Ordering::SeqCst);
+        })
+        .await;
+        assert_eq!(done.load(Ordering::SeqCst), 20);
+        assert_eq!(peak.load(Ordering::SeqCst), 4);
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn never_exceeds_the_limit_and_runs_everything() {

@@ -1,8 +1,13 @@
 //! IAM: users (`aws.iam.user`), roles (`aws.iam.role`), the root user from
 //! the credential report (`aws.iam.root_user`), the account password policy
-//! (`aws.iam.password_policy`) and the account summary
-//! (`aws.iam.account_summary`).
+//! (`aws.iam.password_policy`), the account summary
+//! (`aws.iam.account_summary`), customer managed policies (`aws.iam.policy`),
+//! groups (`aws.iam.group`), server certificates
+//! (`aws.iam.server_certificate`) and the holders of AWSSupportAccess
+//! (`aws.iam.support_access`).
 
+use super::iam_certificates::SERVER_CERTIFICATE;
+use super::iam_policies::{GROUP, POLICY, SUPPORT_ACCESS};
 use crate::calls::client;
 use crate::context::RegionCtx;
 use crate::errors::code;
@@ -16,6 +21,10 @@ pub const KINDS: &[&str] = &[
     "aws.iam.user",
     "aws.iam.role",
     "aws.iam.root_user",
+    POLICY,
+    GROUP,
+    SERVER_CERTIFICATE,
+    SUPPORT_ACCESS,
 ];
 
 pub const ACTIONS: &[&str] = &[
@@ -41,6 +50,16 @@ pub const ACTIONS: &[&str] = &[
     "iam:ListRolePolicies",
     "iam:GetRolePolicy",
     "iam:ListRoleTags",
+    "iam:ListPolicies",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:ListGroups",
+    "iam:GetGroup",
+    "iam:ListAttachedGroupPolicies",
+    "iam:ListGroupPolicies",
+    "iam:GetGroupPolicy",
+    "iam:ListServerCertificates",
+    "iam:ListEntitiesForPolicy",
 ];
 
 const USER: &str = "aws.iam.user";
@@ -72,6 +91,18 @@ pub async fn collect(ctx: RegionCtx) {
     }
     if ctx.wants(ROLE) {
         super::iam_principals::roles(&ctx, &client).await;
+    }
+    if ctx.wants(POLICY) {
+        super::iam_policies::policies(&ctx, &client).await;
+    }
+    if ctx.wants(GROUP) {
+        super::iam_policies::groups(&ctx, &client).await;
+    }
+    if ctx.wants(SERVER_CERTIFICATE) {
+        super::iam_certificates::server_certificates(&ctx, &client).await;
+    }
+    if ctx.wants(SUPPORT_ACCESS) {
+        super::iam_policies::support_access(&ctx, &client).await;
     }
 }
 

@@ -7,6 +7,7 @@ use crate::errors::code;
 use aws_sdk_iam::Client;
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
+use posture_collect::for_each_bounded;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,7 +27,7 @@ pub(crate) fn policy_document(encoded: &str) -> Option<Value> {
     serde_json::from_str(&decoded).ok()
 }
 
-fn tags(tags: &[aws_sdk_iam::types::Tag]) -> BTreeMap<String, String> {
+pub(super) fn tags(tags: &[aws_sdk_iam::types::Tag]) -> BTreeMap<String, String> {
     tags.iter()
         .map(|t| (t.key().to_owned(), t.value().to_owned()))
         .collect()
@@ -55,190 +56,198 @@ pub async fn users(ctx: &RegionCtx, client: &Client, report: Option<&HashMap<Str
         Ok(users) => users,
         Err(err) => return ctx.fail(USER, "global", "iam:ListUsers", None, &err),
     };
-    for user in users {
-        let name = user.user_name().to_owned();
-        let id = user.arn().to_owned();
-        let fail = |action: &str, err: &dyn ErrorLike| err.record(ctx, USER, action, &id);
-        let mut config = serde_json::Map::new();
-        config.insert("user_id".into(), json!(user.user_id()));
-        config.insert("path".into(), json!(user.path()));
-        config.insert("create_date".into(), json!(rfc3339(user.create_date())));
+    for_each_bounded(users, ctx.fan_out(), |u| user(ctx, client, report, u)).await;
+}
+
+/// One user's record: its own calls, in parallel with other users'.
+async fn user(
+    ctx: &RegionCtx,
+    client: &Client,
+    report: Option<&HashMap<String, Row>>,
+    user: aws_sdk_iam::types::User,
+) {
+    let name = user.user_name().to_owned();
+    let id = user.arn().to_owned();
+    let fail = |action: &str, err: &dyn ErrorLike| err.record(ctx, USER, action, &id);
+    let mut config = serde_json::Map::new();
+    config.insert("user_id".into(), json!(user.user_id()));
+    config.insert("path".into(), json!(user.path()));
+    config.insert("create_date".into(), json!(rfc3339(user.create_date())));
+    config.insert(
+        "password_last_used".into(),
+        json!(user.password_last_used().and_then(rfc3339)),
+    );
+    // Without the report the field stays out: not collected, not "never".
+    if let Some(rows) = report {
         config.insert(
-            "password_last_used".into(),
-            json!(user.password_last_used().and_then(rfc3339)),
+            "password_last_changed".into(),
+            json!(timestamp(rows.get(&name), "password_last_changed")),
         );
-        // Without the report the field stays out: not collected, not "never".
-        if let Some(rows) = report {
+    }
+    match client.get_user().user_name(&name).send().await {
+        Ok(out) => {
+            let boundary = out
+                .user()
+                .and_then(|u| u.permissions_boundary())
+                .and_then(|b| b.permissions_boundary_arn());
+            config.insert("permissions_boundary_arn".into(), json!(boundary));
+        }
+        Err(err) => fail("iam:GetUser", &err),
+    }
+    match client.get_login_profile().user_name(&name).send().await {
+        Ok(out) => {
+            let profile = out.login_profile();
+            config.insert("password_enabled".into(), json!(profile.is_some()));
             config.insert(
-                "password_last_changed".into(),
-                json!(timestamp(rows.get(&name), "password_last_changed")),
+                "login_profile".into(),
+                profile.map_or(Value::Null, |p| {
+                    json!({"create_date": rfc3339(p.create_date()), "password_reset_required": p.password_reset_required()})
+                }),
             );
         }
-        match client.get_user().user_name(&name).send().await {
-            Ok(out) => {
-                let boundary = out
-                    .user()
-                    .and_then(|u| u.permissions_boundary())
-                    .and_then(|b| b.permissions_boundary_arn());
-                config.insert("permissions_boundary_arn".into(), json!(boundary));
-            }
-            Err(err) => fail("iam:GetUser", &err),
+        Err(err) if code(&err) == Some("NoSuchEntity") => {
+            config.insert("password_enabled".into(), json!(false));
+            config.insert("login_profile".into(), Value::Null);
         }
-        match client.get_login_profile().user_name(&name).send().await {
-            Ok(out) => {
-                let profile = out.login_profile();
-                config.insert("password_enabled".into(), json!(profile.is_some()));
-                config.insert(
-                    "login_profile".into(),
-                    profile.map_or(Value::Null, |p| {
-                        json!({"create_date": rfc3339(p.create_date()), "password_reset_required": p.password_reset_required()})
-                    }),
-                );
-            }
-            Err(err) if code(&err) == Some("NoSuchEntity") => {
-                config.insert("password_enabled".into(), json!(false));
-                config.insert("login_profile".into(), Value::Null);
-            }
-            Err(err) => fail("iam:GetLoginProfile", &err),
+        Err(err) => fail("iam:GetLoginProfile", &err),
+    }
+    match client
+        .list_mfa_devices()
+        .user_name(&name)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+    {
+        Ok(devices) => {
+            let devices: Vec<Value> = devices
+                .iter()
+                .map(|d| json!({"serial_number": d.serial_number(), "type": mfa_type(d.serial_number()), "enable_date": rfc3339(d.enable_date())}))
+                .collect();
+            config.insert("mfa_devices".into(), Value::Array(devices));
         }
-        match client
-            .list_mfa_devices()
-            .user_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-        {
-            Ok(devices) => {
-                let devices: Vec<Value> = devices
-                    .iter()
-                    .map(|d| json!({"serial_number": d.serial_number(), "type": mfa_type(d.serial_number()), "enable_date": rfc3339(d.enable_date())}))
-                    .collect();
-                config.insert("mfa_devices".into(), Value::Array(devices));
+        Err(err) => fail("iam:ListMFADevices", &err),
+    }
+    match client
+        .list_access_keys()
+        .user_name(&name)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+    {
+        Ok(keys) => {
+            let mut list = Vec::new();
+            for key in keys {
+                let key_id = key.access_key_id().unwrap_or_default().to_owned();
+                let mut entry = json!({
+                    "access_key_id": key_id,
+                    "status": key.status().map(|s| s.as_str()).unwrap_or_default(),
+                    "create_date": key.create_date().and_then(rfc3339),
+                });
+                match client
+                    .get_access_key_last_used()
+                    .access_key_id(&key_id)
+                    .send()
+                    .await
+                {
+                    Ok(out) => {
+                        let used = out.access_key_last_used();
+                        let known = |v: &str| (v != "N/A").then(|| v.to_owned());
+                        entry["last_used_date"] =
+                            json!(used.and_then(|u| u.last_used_date()).and_then(rfc3339));
+                        entry["last_used_service"] =
+                            json!(used.and_then(|u| known(u.service_name())));
+                        entry["last_used_region"] = json!(used.and_then(|u| known(u.region())));
+                    }
+                    Err(err) => {
+                        fail("iam:GetAccessKeyLastUsed", &err);
+                        continue;
+                    }
+                }
+                list.push(entry);
             }
-            Err(err) => fail("iam:ListMFADevices", &err),
+            config.insert("access_keys".into(), Value::Array(list));
         }
-        match client
-            .list_access_keys()
-            .user_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-        {
-            Ok(keys) => {
-                let mut list = Vec::new();
-                for key in keys {
-                    let key_id = key.access_key_id().unwrap_or_default().to_owned();
-                    let mut entry = json!({
-                        "access_key_id": key_id,
-                        "status": key.status().map(|s| s.as_str()).unwrap_or_default(),
-                        "create_date": key.create_date().and_then(rfc3339),
-                    });
-                    match client
-                        .get_access_key_last_used()
-                        .access_key_id(&key_id)
+        Err(err) => fail("iam:ListAccessKeys", &err),
+    }
+    match client
+        .list_groups_for_user()
+        .user_name(&name)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+    {
+        Ok(groups) => {
+            config.insert(
+                "groups".into(),
+                json!(groups.iter().map(|g| g.group_name()).collect::<Vec<_>>()),
+            );
+        }
+        Err(err) => fail("iam:ListGroupsForUser", &err),
+    }
+    match client
+        .list_attached_user_policies()
+        .user_name(&name)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+    {
+        Ok(policies) => {
+            config.insert("attached_policies".into(), attached(&policies));
+        }
+        Err(err) => fail("iam:ListAttachedUserPolicies", &err),
+    }
+    match client
+        .list_user_policies()
+        .user_name(&name)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+    {
+        Ok(names) => {
+            let get = |policy: String| {
+                let request = client
+                    .get_user_policy()
+                    .user_name(&name)
+                    .policy_name(policy);
+                async move {
+                    request
                         .send()
                         .await
-                    {
-                        Ok(out) => {
-                            let used = out.access_key_last_used();
-                            let known = |v: &str| (v != "N/A").then(|| v.to_owned());
-                            entry["last_used_date"] =
-                                json!(used.and_then(|u| u.last_used_date()).and_then(rfc3339));
-                            entry["last_used_service"] =
-                                json!(used.and_then(|u| known(u.service_name())));
-                            entry["last_used_region"] = json!(used.and_then(|u| known(u.region())));
-                        }
-                        Err(err) => {
-                            fail("iam:GetAccessKeyLastUsed", &err);
-                            continue;
-                        }
-                    }
-                    list.push(entry);
+                        .map(|out| out.policy_document().to_owned())
                 }
-                config.insert("access_keys".into(), Value::Array(list));
-            }
-            Err(err) => fail("iam:ListAccessKeys", &err),
+            };
+            let list = inline(names, get, |err| fail("iam:GetUserPolicy", err)).await;
+            config.insert("inline_policies".into(), list);
         }
-        match client
-            .list_groups_for_user()
-            .user_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-        {
-            Ok(groups) => {
-                config.insert(
-                    "groups".into(),
-                    json!(groups.iter().map(|g| g.group_name()).collect::<Vec<_>>()),
-                );
-            }
-            Err(err) => fail("iam:ListGroupsForUser", &err),
-        }
-        match client
-            .list_attached_user_policies()
-            .user_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-        {
-            Ok(policies) => {
-                config.insert("attached_policies".into(), attached(&policies));
-            }
-            Err(err) => fail("iam:ListAttachedUserPolicies", &err),
-        }
-        match client
-            .list_user_policies()
-            .user_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-        {
-            Ok(names) => {
-                let get = |policy: String| {
-                    let request = client
-                        .get_user_policy()
-                        .user_name(&name)
-                        .policy_name(policy);
-                    async move {
-                        request
-                            .send()
-                            .await
-                            .map(|out| out.policy_document().to_owned())
-                    }
-                };
-                let list = inline(names, get, |err| fail("iam:GetUserPolicy", err)).await;
-                config.insert("inline_policies".into(), list);
-            }
-            Err(err) => fail("iam:ListUserPolicies", &err),
-        }
-        let user_tags = match client
-            .list_user_tags()
-            .user_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-        {
-            Ok(list) => tags(&list),
-            Err(err) => {
-                fail("iam:ListUserTags", &err);
-                BTreeMap::new()
-            }
-        };
-        ctx.emit(USER, "global", id, name, user_tags, Value::Object(config))
-            .await;
+        Err(err) => fail("iam:ListUserPolicies", &err),
     }
+    let user_tags = match client
+        .list_user_tags()
+        .user_name(&name)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+    {
+        Ok(list) => tags(&list),
+        Err(err) => {
+            fail("iam:ListUserTags", &err);
+            BTreeMap::new()
+        }
+    };
+    ctx.emit(USER, "global", id, name, user_tags, Value::Object(config))
+        .await;
 }
 
 pub async fn roles(ctx: &RegionCtx, client: &Client) {
@@ -253,90 +262,93 @@ pub async fn roles(ctx: &RegionCtx, client: &Client) {
         Ok(roles) => roles,
         Err(err) => return ctx.fail(ROLE, "global", "iam:ListRoles", None, &err),
     };
-    for role in roles {
-        let name = role.role_name().to_owned();
-        let id = role.arn().to_owned();
-        let fail = |action: &str, err: &dyn ErrorLike| err.record(ctx, ROLE, action, &id);
-        let mut config = serde_json::Map::new();
-        config.insert("role_id".into(), json!(role.role_id()));
-        config.insert("path".into(), json!(role.path()));
-        config.insert("create_date".into(), json!(rfc3339(role.create_date())));
-        let mut role_tags = tags(role.tags());
-        match client.get_role().role_name(&name).send().await {
-            Ok(out) => {
-                if let Some(full) = out.role() {
-                    let trust = full.assume_role_policy_document().and_then(policy_document);
-                    config.insert("assume_role_policy".into(), trust.unwrap_or(Value::Null));
-                    config.insert("description".into(), json!(full.description()));
-                    config.insert(
-                        "max_session_duration".into(),
-                        json!(full.max_session_duration().unwrap_or(3600)),
-                    );
-                    config.insert(
-                        "permissions_boundary_arn".into(),
-                        json!(
-                            full.permissions_boundary()
-                                .and_then(|b| b.permissions_boundary_arn())
-                        ),
-                    );
-                    let used = full.role_last_used();
-                    config.insert(
-                        "last_used_date".into(),
-                        json!(used.and_then(|u| u.last_used_date()).and_then(rfc3339)),
-                    );
-                    config.insert(
-                        "last_used_region".into(),
-                        json!(used.and_then(|u| u.region())),
-                    );
-                    role_tags.extend(tags(full.tags()));
-                }
+    for_each_bounded(roles, ctx.fan_out(), |r| role(ctx, client, r)).await;
+}
+
+/// One role's record: its own calls, in parallel with other roles'.
+async fn role(ctx: &RegionCtx, client: &Client, role: aws_sdk_iam::types::Role) {
+    let name = role.role_name().to_owned();
+    let id = role.arn().to_owned();
+    let fail = |action: &str, err: &dyn ErrorLike| err.record(ctx, ROLE, action, &id);
+    let mut config = serde_json::Map::new();
+    config.insert("role_id".into(), json!(role.role_id()));
+    config.insert("path".into(), json!(role.path()));
+    config.insert("create_date".into(), json!(rfc3339(role.create_date())));
+    let mut role_tags = tags(role.tags());
+    match client.get_role().role_name(&name).send().await {
+        Ok(out) => {
+            if let Some(full) = out.role() {
+                let trust = full.assume_role_policy_document().and_then(policy_document);
+                config.insert("assume_role_policy".into(), trust.unwrap_or(Value::Null));
+                config.insert("description".into(), json!(full.description()));
+                config.insert(
+                    "max_session_duration".into(),
+                    json!(full.max_session_duration().unwrap_or(3600)),
+                );
+                config.insert(
+                    "permissions_boundary_arn".into(),
+                    json!(
+                        full.permissions_boundary()
+                            .and_then(|b| b.permissions_boundary_arn())
+                    ),
+                );
+                let used = full.role_last_used();
+                config.insert(
+                    "last_used_date".into(),
+                    json!(used.and_then(|u| u.last_used_date()).and_then(rfc3339)),
+                );
+                config.insert(
+                    "last_used_region".into(),
+                    json!(used.and_then(|u| u.region())),
+                );
+                role_tags.extend(tags(full.tags()));
             }
-            Err(err) => fail("iam:GetRole", &err),
         }
-        match client
-            .list_attached_role_policies()
-            .role_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-        {
-            Ok(policies) => {
-                config.insert("attached_policies".into(), attached(&policies));
-            }
-            Err(err) => fail("iam:ListAttachedRolePolicies", &err),
-        }
-        match client
-            .list_role_policies()
-            .role_name(&name)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-        {
-            Ok(names) => {
-                let get = |policy: String| {
-                    let request = client
-                        .get_role_policy()
-                        .role_name(&name)
-                        .policy_name(policy);
-                    async move {
-                        request
-                            .send()
-                            .await
-                            .map(|out| out.policy_document().to_owned())
-                    }
-                };
-                let list = inline(names, get, |err| fail("iam:GetRolePolicy", err)).await;
-                config.insert("inline_policies".into(), list);
-            }
-            Err(err) => fail("iam:ListRolePolicies", &err),
-        }
-        ctx.emit(ROLE, "global", id, name, role_tags, Value::Object(config))
-            .await;
+        Err(err) => fail("iam:GetRole", &err),
     }
+    match client
+        .list_attached_role_policies()
+        .role_name(&name)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+    {
+        Ok(policies) => {
+            config.insert("attached_policies".into(), attached(&policies));
+        }
+        Err(err) => fail("iam:ListAttachedRolePolicies", &err),
+    }
+    match client
+        .list_role_policies()
+        .role_name(&name)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+    {
+        Ok(names) => {
+            let get = |policy: String| {
+                let request = client
+                    .get_role_policy()
+                    .role_name(&name)
+                    .policy_name(policy);
+                async move {
+                    request
+                        .send()
+                        .await
+                        .map(|out| out.policy_document().to_owned())
+                }
+            };
+            let list = inline(names, get, |err| fail("iam:GetRolePolicy", err)).await;
+            config.insert("inline_policies".into(), list);
+        }
+        Err(err) => fail("iam:ListRolePolicies", &err),
+    }
+    ctx.emit(ROLE, "global", id, name, role_tags, Value::Object(config))
+        .await;
 }
 
 pub async fn root_user(ctx: &RegionCtx, client: &Client, report: Option<&HashMap<String, Row>>) {
@@ -421,7 +433,7 @@ pub async fn root_user(ctx: &RegionCtx, client: &Client, report: Option<&HashMap
 }
 
 /// `attached_policies`: managed policies as `{arn, name}`.
-fn attached(policies: &[aws_sdk_iam::types::AttachedPolicy]) -> Value {
+pub(super) fn attached(policies: &[aws_sdk_iam::types::AttachedPolicy]) -> Value {
     policies
         .iter()
         .map(|p| json!({"arn": p.policy_arn(), "name": p.policy_name()}))
@@ -430,7 +442,11 @@ fn attached(policies: &[aws_sdk_iam::types::AttachedPolicy]) -> Value {
 
 /// `inline_policies`: each named policy with its parsed document. A policy
 /// whose document cannot be read is left out and its error recorded.
-async fn inline<G, F, E>(names: Vec<String>, get: G, fail: impl Fn(&dyn ErrorLike)) -> Value
+pub(super) async fn inline<G, F, E>(
+    names: Vec<String>,
+    get: G,
+    fail: impl Fn(&dyn ErrorLike),
+) -> Value
 where
     G: Fn(String) -> F,
     F: std::future::Future<Output = Result<String, E>>,
@@ -449,7 +465,7 @@ where
 }
 
 /// Lets one closure record errors of any SDK operation's type.
-trait ErrorLike {
+pub(super) trait ErrorLike {
     fn record(&self, ctx: &RegionCtx, kind: &str, action: &str, resource_id: &str);
 }
 

@@ -7,6 +7,7 @@ use crate::calls::client;
 use crate::context::RegionCtx;
 use crate::errors::code;
 use aws_sdk_kms::Client;
+use posture_collect::for_each_bounded;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -50,9 +51,10 @@ async fn keys(ctx: &RegionCtx, client: &Client) {
             }
         }
     }
-    for key_id in ids {
+    for_each_bounded(ids, ctx.fan_out(), |key_id| async move {
         key(ctx, client, &key_id).await;
-    }
+    })
+    .await;
 }
 
 async fn key(ctx: &RegionCtx, client: &Client, key_id: &str) {

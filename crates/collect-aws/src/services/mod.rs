@@ -5,6 +5,7 @@ use crate::context::RegionCtx;
 use std::future::Future;
 use std::pin::Pin;
 
+pub mod access_analyzer;
 pub mod cloudtrail;
 pub mod config;
 mod credential_report;
@@ -12,6 +13,8 @@ pub mod ec2;
 mod ec2_compute;
 mod ec2_network;
 pub mod iam;
+mod iam_certificates;
+mod iam_policies;
 mod iam_principals;
 pub mod kms;
 pub mod s3;
@@ -88,5 +91,12 @@ pub const SERVICES: &[Service] = &[
         kinds: config::KINDS,
         actions: config::ACTIONS,
         run: |ctx| Box::pin(config::collect(ctx)),
+    },
+    Service {
+        name: "access-analyzer",
+        scope: Scope::Regional,
+        kinds: access_analyzer::KINDS,
+        actions: access_analyzer::ACTIONS,
+        run: |ctx| Box::pin(access_analyzer::collect(ctx)),
     },
 ];

@@ -5,8 +5,10 @@ use crate::calls::client;
 use crate::context::RegionCtx;
 use crate::errors::code;
 use aws_sdk_s3::Client;
+use posture_collect::for_each_bounded;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 pub const KINDS: &[&str] = &["aws.s3.bucket", "aws.s3.account_public_access_block"];
 
@@ -116,57 +118,69 @@ async fn buckets(ctx: &RegionCtx) {
             }
         }
     }
-    let mut clients: HashMap<String, Client> = HashMap::new();
-    for bucket in listed {
-        let Some(name) = bucket.name().map(str::to_owned) else {
-            continue;
-        };
-        let id = format!("arn:{}:s3:::{name}", ctx.partition());
-        let region = match home.get_bucket_location().bucket(&name).send().await {
-            Ok(out) => match out.location_constraint().map(|c| c.as_str()) {
-                None | Some("") => "us-east-1".to_owned(),
-                Some("EU") => "eu-west-1".to_owned(),
-                Some(other) => other.to_owned(),
-            },
-            Err(err) => {
-                ctx.fail(BUCKET, &ctx.region, "s3:GetBucketLocation", Some(&id), &err);
-                continue;
-            }
-        };
-        if let Some(wanted) = &ctx.request.regions
-            && !wanted.contains(&region)
-        {
-            continue;
+    let clients: Mutex<HashMap<String, Client>> = Mutex::default();
+    for_each_bounded(listed, ctx.fan_out(), |b| bucket(ctx, &home, &clients, b)).await;
+}
+
+/// One bucket's record, read in its own region, in parallel with others.
+async fn bucket(
+    ctx: &RegionCtx,
+    home: &Client,
+    clients: &Mutex<HashMap<String, Client>>,
+    bucket: aws_sdk_s3::types::Bucket,
+) {
+    let Some(name) = bucket.name().map(str::to_owned) else {
+        return;
+    };
+    let id = format!("arn:{}:s3:::{name}", ctx.partition());
+    let region = match home.get_bucket_location().bucket(&name).send().await {
+        Ok(out) => match out.location_constraint().map(|c| c.as_str()) {
+            None | Some("") => "us-east-1".to_owned(),
+            Some("EU") => "eu-west-1".to_owned(),
+            Some(other) => other.to_owned(),
+        },
+        Err(err) => {
+            ctx.fail(BUCKET, &ctx.region, "s3:GetBucketLocation", Some(&id), &err);
+            return;
         }
-        let client = clients
+    };
+    if let Some(wanted) = &ctx.request.regions
+        && !wanted.contains(&region)
+    {
+        return;
+    }
+    // One client per region, shared by that region's buckets.
+    let client = match clients.lock() {
+        Ok(mut clients) => clients
             .entry(region.clone())
             .or_insert_with(|| client(ctx, &region))
-            .clone();
-        let created = bucket
-            .creation_date()
-            .and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok());
-        let mut config = serde_json::Map::new();
-        if let Some(created) = created {
-            config.insert("creation_date".into(), Value::String(created));
-        }
-        let reader = BucketReader {
-            ctx,
-            client: &client,
-            name: &name,
-            id: &id,
-            region: &region,
-        };
-        let tags = reader.read(&mut config).await;
-        ctx.emit(
-            BUCKET,
-            &region,
-            id.clone(),
-            name.clone(),
-            tags,
-            Value::Object(config),
-        )
-        .await;
+            .clone(),
+        Err(_) => client(ctx, &region),
+    };
+    let created = bucket
+        .creation_date()
+        .and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok());
+    let mut config = serde_json::Map::new();
+    if let Some(created) = created {
+        config.insert("creation_date".into(), Value::String(created));
     }
+    let reader = BucketReader {
+        ctx,
+        client: &client,
+        name: &name,
+        id: &id,
+        region: &region,
+    };
+    let tags = reader.read(&mut config).await;
+    ctx.emit(
+        BUCKET,
+        &region,
+        id.clone(),
+        name.clone(),
+        tags,
+        Value::Object(config),
+    )
+    .await;
 }
 
 /// Reads one bucket's settings; a failed call leaves its field out (not

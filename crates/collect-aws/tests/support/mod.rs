@@ -175,3 +175,19 @@ pub fn missing(
         .cloned()
         .collect()
 }
+
+/// The status control `control_id` of the embedded catalogue gives `resource`.
+pub fn evaluate(control_id: &str, resource: &posture_model::Resource) -> posture_model::Status {
+    let catalog = posture_catalog::Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
+    let control = catalog
+        .control(control_id)
+        .unwrap_or_else(|| panic!("no control {control_id}"));
+    assert_eq!(
+        control.kind, resource.kind,
+        "{control_id} is for another kind"
+    );
+    posture_catalog::Evaluator::new(chrono::Utc::now())
+        .bind(&posture_catalog::Subject::of(resource))
+        .evaluate(control)
+        .status
+}

@@ -34,6 +34,12 @@ fn free_port() -> u16 {
 impl Moto {
     /// Installs (once) and starts moto_server; waits until it answers.
     pub fn start() -> Moto {
+        Moto::start_with_env(&[])
+    }
+
+    /// [`Moto::start`] with settings in moto's environment, e.g.
+    /// `MOTO_IAM_LOAD_MANAGED_POLICIES=true`.
+    pub fn start_with_env(env: &[(&str, &str)]) -> Moto {
         let root = repo_root();
         let status = Command::new("bash")
             .arg(root.join("scripts/setup-moto"))
@@ -46,6 +52,7 @@ impl Moto {
         let port = free_port();
         let child = Command::new(root.join(".venv-moto/bin/moto_server"))
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
