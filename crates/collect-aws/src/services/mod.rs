@@ -6,15 +6,21 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod config;
 mod credential_report;
 pub mod ec2;
 mod ec2_compute;
 mod ec2_network;
+pub mod guardduty;
 pub mod iam;
 mod iam_principals;
+pub mod inspector2;
 pub mod kms;
+pub mod logs;
+pub mod macie;
 pub mod s3;
+pub mod securityhub;
 mod util;
 
 /// Global services are called once, in the partition's home region.
@@ -88,5 +94,47 @@ pub const SERVICES: &[Service] = &[
         kinds: config::KINDS,
         actions: config::ACTIONS,
         run: |ctx| Box::pin(config::collect(ctx)),
+    },
+    Service {
+        name: "cloudwatch-monitoring",
+        scope: Scope::Global,
+        kinds: cloudwatch::KINDS,
+        actions: cloudwatch::ACTIONS,
+        run: |ctx| Box::pin(cloudwatch::collect(ctx)),
+    },
+    Service {
+        name: "logs",
+        scope: Scope::Regional,
+        kinds: logs::KINDS,
+        actions: logs::ACTIONS,
+        run: |ctx| Box::pin(logs::collect(ctx)),
+    },
+    Service {
+        name: "guardduty",
+        scope: Scope::Regional,
+        kinds: guardduty::KINDS,
+        actions: guardduty::ACTIONS,
+        run: |ctx| Box::pin(guardduty::collect(ctx)),
+    },
+    Service {
+        name: "securityhub",
+        scope: Scope::Regional,
+        kinds: securityhub::KINDS,
+        actions: securityhub::ACTIONS,
+        run: |ctx| Box::pin(securityhub::collect(ctx)),
+    },
+    Service {
+        name: "inspector2",
+        scope: Scope::Regional,
+        kinds: inspector2::KINDS,
+        actions: inspector2::ACTIONS,
+        run: |ctx| Box::pin(inspector2::collect(ctx)),
+    },
+    Service {
+        name: "macie",
+        scope: Scope::Regional,
+        kinds: macie::KINDS,
+        actions: macie::ACTIONS,
+        run: |ctx| Box::pin(macie::collect(ctx)),
     },
 ];
