@@ -25,7 +25,13 @@ const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
 const ACCOUNT: &str = "123456789012";
 
-/// moto pages DescribeLogGroups 50 at a time.
+/// moto pages DescribeLogGroups 50 at a time: more than a page. The other
+/// list calls are not paged by moto or not reachable through it:
+/// DescribeMetricFilters returns every filter at once (and echoes the
+/// nextToken it was sent), ListDetectors returns every detector at once,
+/// GetEnabledStandards is not implemented, DescribeAlarms cannot be called
+/// (CBOR, below), and ListSubscriptionsByTopic (100 a page in moto) is only
+/// reached through alarms.
 const BULK_LOG_GROUPS: usize = 55;
 
 const ROOT_PATTERN: &str = r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#;
