@@ -78,10 +78,10 @@ fn scan_aws_collects_the_needed_kinds_and_reports() {
         status("aws_cloudtrail_multi_region_trail_logging").as_deref(),
         Some("FAIL")
     );
-    // Kinds this build does not collect yet are ERROR ("not collected"), never PASS.
+    // No trail delivers to CloudWatch Logs: no metric filter, no alarm.
     assert_eq!(
         status("aws_cloudwatch_alarm_unauthorized_api_calls").as_deref(),
-        Some("ERROR")
+        Some("FAIL")
     );
 
     let dir = tempfile::tempdir().expect("tempdir");

@@ -80,10 +80,11 @@ mod tests {
             let verb = action.split(':').nth(1).unwrap_or_default();
             // GenerateCredentialReport only (re)builds IAM's own report of
             // credential ages; it is part of AWS's SecurityAudit policy.
+            // BatchGet* reads several items at once (inspector2:BatchGetAccountStatus).
             let audit_exception = *action == "iam:GenerateCredentialReport";
             assert!(
                 audit_exception
-                    || ["Get", "List", "Describe"]
+                    || ["Get", "List", "Describe", "BatchGet"]
                         .iter()
                         .any(|p| verb.starts_with(p)),
                 "{action} is not a read-only action"

@@ -42,7 +42,7 @@ fn text(v: Option<&str>) -> Value {
 }
 
 /// The trails whose home region is `region`.
-async fn home_trails(client: &Client) -> Result<Vec<Trail>, aws_sdk_cloudtrail::Error> {
+pub(crate) async fn home_trails(client: &Client) -> Result<Vec<Trail>, aws_sdk_cloudtrail::Error> {
     let out = client
         .describe_trails()
         .include_shadow_trails(false)
@@ -54,15 +54,15 @@ async fn home_trails(client: &Client) -> Result<Vec<Trail>, aws_sdk_cloudtrail::
 /// What GetTrailStatus and GetEventSelectors say of one trail; a field is
 /// `None` when its call failed (the error is recorded under `kind`).
 #[derive(Default)]
-struct Facts {
-    status: Option<Map<String, Value>>,
-    selectors: Option<Selectors>,
+pub(crate) struct Facts {
+    pub(crate) status: Option<Map<String, Value>>,
+    pub(crate) selectors: Option<Selectors>,
 }
 
 #[derive(Default, Clone, Copy)]
-struct Selectors {
-    management_read: bool,
-    management_write: bool,
+pub(crate) struct Selectors {
+    pub(crate) management_read: bool,
+    pub(crate) management_write: bool,
     s3_read: bool,
     s3_write: bool,
 }
@@ -128,7 +128,7 @@ impl Selectors {
     }
 }
 
-async fn facts(ctx: &RegionCtx, client: &Client, kind: &str, trail: &Trail) -> Facts {
+pub(crate) async fn facts(ctx: &RegionCtx, client: &Client, kind: &str, trail: &Trail) -> Facts {
     let arn = trail.trail_arn().unwrap_or_default();
     let region = trail.home_region().unwrap_or(&ctx.region);
     let mut facts = Facts::default();

@@ -7,17 +7,23 @@ use std::pin::Pin;
 
 pub mod access_analyzer;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod config;
 mod credential_report;
 pub mod ec2;
 mod ec2_compute;
 mod ec2_network;
+pub mod guardduty;
 pub mod iam;
 mod iam_certificates;
 mod iam_policies;
 mod iam_principals;
+pub mod inspector2;
 pub mod kms;
+pub mod logs;
+pub mod macie;
 pub mod s3;
+pub mod securityhub;
 mod util;
 
 /// Global services are called once, in the partition's home region.
@@ -98,5 +104,45 @@ pub const SERVICES: &[Service] = &[
         kinds: access_analyzer::KINDS,
         actions: access_analyzer::ACTIONS,
         run: |ctx| Box::pin(access_analyzer::collect(ctx)),
+        name: "cloudwatch-monitoring",
+        scope: Scope::Global,
+        kinds: cloudwatch::KINDS,
+        actions: cloudwatch::ACTIONS,
+        run: |ctx| Box::pin(cloudwatch::collect(ctx)),
+    },
+    Service {
+        name: "logs",
+        scope: Scope::Regional,
+        kinds: logs::KINDS,
+        actions: logs::ACTIONS,
+        run: |ctx| Box::pin(logs::collect(ctx)),
+    },
+    Service {
+        name: "guardduty",
+        scope: Scope::Regional,
+        kinds: guardduty::KINDS,
+        actions: guardduty::ACTIONS,
+        run: |ctx| Box::pin(guardduty::collect(ctx)),
+    },
+    Service {
+        name: "securityhub",
+        scope: Scope::Regional,
+        kinds: securityhub::KINDS,
+        actions: securityhub::ACTIONS,
+        run: |ctx| Box::pin(securityhub::collect(ctx)),
+    },
+    Service {
+        name: "inspector2",
+        scope: Scope::Regional,
+        kinds: inspector2::KINDS,
+        actions: inspector2::ACTIONS,
+        run: |ctx| Box::pin(inspector2::collect(ctx)),
+    },
+    Service {
+        name: "macie",
+        scope: Scope::Regional,
+        kinds: macie::KINDS,
+        actions: macie::ACTIONS,
+        run: |ctx| Box::pin(macie::collect(ctx)),
     },
 ];

@@ -31,3 +31,11 @@ pub(crate) fn json_document(document: Option<&str>) -> Value {
         .and_then(|d| serde_json::from_str::<Value>(d).ok())
         .unwrap_or(Value::Null)
 }
+
+/// A timestamp the API returned as text (ISO 8601 / RFC 3339, with or
+/// without an offset) as RFC 3339 UTC; `None` when it does not parse.
+pub(crate) fn rfc3339_text(text: &str) -> Option<String> {
+    let parsed = chrono::DateTime::parse_from_rfc3339(text).ok()?;
+    let time = DateTime::from_secs_and_nanos(parsed.timestamp(), parsed.timestamp_subsec_nanos());
+    rfc3339(&time)
+}
