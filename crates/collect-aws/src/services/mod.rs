@@ -104,6 +104,8 @@ pub const SERVICES: &[Service] = &[
         kinds: access_analyzer::KINDS,
         actions: access_analyzer::ACTIONS,
         run: |ctx| Box::pin(access_analyzer::collect(ctx)),
+    },
+    Service {
         name: "cloudwatch-monitoring",
         scope: Scope::Global,
         kinds: cloudwatch::KINDS,
