@@ -127,7 +127,7 @@ pub struct AwsArgs {
     /// The AWS partition (default: the role ARN's, else aws).
     #[arg(long, value_enum)]
     pub partition: Option<PartitionArg>,
-    /// Calls in flight at once across regions and services.
+    /// Region × service tasks run at once, and resources each task reads at once.
     #[arg(long, default_value_t = 16, value_name = "N")]
     pub concurrency: usize,
     /// Attempts per call, with adaptive backoff on throttling and 5xx.
