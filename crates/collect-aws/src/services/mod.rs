@@ -13,6 +13,9 @@ mod credential_report;
 pub mod ec2;
 mod ec2_compute;
 mod ec2_network;
+pub mod efs;
+pub mod elb;
+pub mod elbv2;
 pub mod guardduty;
 pub mod iam;
 mod iam_certificates;
@@ -20,8 +23,11 @@ mod iam_policies;
 mod iam_principals;
 pub mod inspector2;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod macie;
+pub mod route53;
+pub mod route53_domains;
 pub mod s3;
 pub mod securityhub;
 mod util;
@@ -146,5 +152,47 @@ pub const SERVICES: &[Service] = &[
         kinds: macie::KINDS,
         actions: macie::ACTIONS,
         run: |ctx| Box::pin(macie::collect(ctx)),
+    },
+    Service {
+        name: "elb",
+        scope: Scope::Regional,
+        kinds: elb::KINDS,
+        actions: elb::ACTIONS,
+        run: |ctx| Box::pin(elb::collect(ctx)),
+    },
+    Service {
+        name: "elbv2",
+        scope: Scope::Regional,
+        kinds: elbv2::KINDS,
+        actions: elbv2::ACTIONS,
+        run: |ctx| Box::pin(elbv2::collect(ctx)),
+    },
+    Service {
+        name: "efs",
+        scope: Scope::Regional,
+        kinds: efs::KINDS,
+        actions: efs::ACTIONS,
+        run: |ctx| Box::pin(efs::collect(ctx)),
+    },
+    Service {
+        name: "lambda",
+        scope: Scope::Regional,
+        kinds: lambda::KINDS,
+        actions: lambda::ACTIONS,
+        run: |ctx| Box::pin(lambda::collect(ctx)),
+    },
+    Service {
+        name: "route53",
+        scope: Scope::Global,
+        kinds: route53::KINDS,
+        actions: route53::ACTIONS,
+        run: |ctx| Box::pin(route53::collect(ctx)),
+    },
+    Service {
+        name: "route53domains",
+        scope: Scope::Global,
+        kinds: route53_domains::KINDS,
+        actions: route53_domains::ACTIONS,
+        run: |ctx| Box::pin(route53_domains::collect(ctx)),
     },
 ];
