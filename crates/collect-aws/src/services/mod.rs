@@ -8,12 +8,19 @@ use std::pin::Pin;
 pub mod cloudtrail;
 pub mod config;
 mod credential_report;
+pub mod ds;
 pub mod ec2;
 mod ec2_compute;
 mod ec2_network;
+pub mod elasticache;
+mod elasticache_clusters;
+pub mod firehose;
 pub mod iam;
 mod iam_principals;
 pub mod kms;
+pub mod opensearch;
+pub mod rds;
+mod rds_snapshots;
 pub mod s3;
 mod util;
 
@@ -88,5 +95,40 @@ pub const SERVICES: &[Service] = &[
         kinds: config::KINDS,
         actions: config::ACTIONS,
         run: |ctx| Box::pin(config::collect(ctx)),
+    },
+    Service {
+        name: "rds",
+        scope: Scope::Regional,
+        kinds: rds::KINDS,
+        actions: rds::ACTIONS,
+        run: |ctx| Box::pin(rds::collect(ctx)),
+    },
+    Service {
+        name: "elasticache",
+        scope: Scope::Regional,
+        kinds: elasticache::KINDS,
+        actions: elasticache::ACTIONS,
+        run: |ctx| Box::pin(elasticache::collect(ctx)),
+    },
+    Service {
+        name: "opensearch",
+        scope: Scope::Regional,
+        kinds: opensearch::KINDS,
+        actions: opensearch::ACTIONS,
+        run: |ctx| Box::pin(opensearch::collect(ctx)),
+    },
+    Service {
+        name: "ds",
+        scope: Scope::Regional,
+        kinds: ds::KINDS,
+        actions: ds::ACTIONS,
+        run: |ctx| Box::pin(ds::collect(ctx)),
+    },
+    Service {
+        name: "firehose",
+        scope: Scope::Regional,
+        kinds: firehose::KINDS,
+        actions: firehose::ACTIONS,
+        run: |ctx| Box::pin(firehose::collect(ctx)),
     },
 ];
