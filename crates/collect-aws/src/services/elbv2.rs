@@ -8,7 +8,6 @@ use crate::calls::client;
 use crate::context::RegionCtx;
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::{Action, Listener, LoadBalancer};
-use aws_smithy_types::error::ErrorMetadata;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 
@@ -19,9 +18,6 @@ pub const ACTIONS: &[&str] = &[
     "elasticloadbalancing:DescribeTags",
     "elasticloadbalancing:DescribeListeners",
     "elasticloadbalancing:DescribeLoadBalancerAttributes",
-    // Not called yet (no WAFV2 client in this build, see
-    // `web_acl_not_collected`), but named by the collection error that
-    // says so, and needed as soon as it is.
     "wafv2:GetWebACLForResource",
 ];
 
@@ -170,7 +166,11 @@ async fn load_balancer(
         insert_attributes(&mut config, &attributes, kind);
     }
     match kind {
-        Some("application") => web_acl_not_collected(ctx, arn),
+        Some("application") => {
+            if let Some(acl) = web_acl(ctx, arn).await {
+                config.insert("web_acl_arn".into(), acl);
+            }
+        }
         Some(_) => {
             // WAF protects Application Load Balancers only.
             config.insert("web_acl_arn".into(), Value::Null);
@@ -190,22 +190,29 @@ async fn load_balancer(
     .await;
 }
 
-/// The web ACL of an Application Load Balancer is read with WAFV2
-/// GetWebACLForResource, and this build has no WAFV2 client
-/// (`aws-sdk-wafv2` is not a dependency of the collector): the field is
-/// not collected, and the record says why.
-fn web_acl_not_collected(ctx: &RegionCtx, arn: &str) {
-    let err = ErrorMetadata::builder()
-        .code("NotCollected")
-        .message("the web ACL association is not read: this build has no AWS WAFV2 client")
-        .build();
-    ctx.fail(
-        LOAD_BALANCER,
-        &ctx.region,
-        "wafv2:GetWebACLForResource",
-        Some(arn),
-        &err,
-    );
+/// The ARN of the AWS WAF web ACL protecting an Application Load Balancer
+/// (WAFV2 GetWebACLForResource), `null` when none; `None` when it could not
+/// be read (the error is recorded).
+async fn web_acl(ctx: &RegionCtx, arn: &str) -> Option<Value> {
+    let waf = client!(aws_sdk_wafv2, ctx);
+    match waf
+        .get_web_acl_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+    {
+        Ok(out) => Some(text(out.web_acl().map(|acl| acl.arn()))),
+        Err(err) => {
+            ctx.fail(
+                LOAD_BALANCER,
+                &ctx.region,
+                "wafv2:GetWebACLForResource",
+                Some(arn),
+                &err,
+            );
+            None
+        }
+    }
 }
 
 /// Every listener of the load balancer; `None` when they could not be read

@@ -10,12 +10,16 @@ pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod config;
 mod credential_report;
+pub mod ds;
 pub mod ec2;
 mod ec2_compute;
 mod ec2_network;
 pub mod efs;
+pub mod elasticache;
+mod elasticache_clusters;
 pub mod elb;
 pub mod elbv2;
+pub mod firehose;
 pub mod guardduty;
 pub mod iam;
 mod iam_certificates;
@@ -26,6 +30,9 @@ pub mod kms;
 pub mod lambda;
 pub mod logs;
 pub mod macie;
+pub mod opensearch;
+pub mod rds;
+mod rds_snapshots;
 pub mod route53;
 pub mod route53_domains;
 pub mod s3;
@@ -194,5 +201,40 @@ pub const SERVICES: &[Service] = &[
         kinds: route53_domains::KINDS,
         actions: route53_domains::ACTIONS,
         run: |ctx| Box::pin(route53_domains::collect(ctx)),
+    },
+    Service {
+        name: "rds",
+        scope: Scope::Regional,
+        kinds: rds::KINDS,
+        actions: rds::ACTIONS,
+        run: |ctx| Box::pin(rds::collect(ctx)),
+    },
+    Service {
+        name: "elasticache",
+        scope: Scope::Regional,
+        kinds: elasticache::KINDS,
+        actions: elasticache::ACTIONS,
+        run: |ctx| Box::pin(elasticache::collect(ctx)),
+    },
+    Service {
+        name: "opensearch",
+        scope: Scope::Regional,
+        kinds: opensearch::KINDS,
+        actions: opensearch::ACTIONS,
+        run: |ctx| Box::pin(opensearch::collect(ctx)),
+    },
+    Service {
+        name: "ds",
+        scope: Scope::Regional,
+        kinds: ds::KINDS,
+        actions: ds::ACTIONS,
+        run: |ctx| Box::pin(ds::collect(ctx)),
+    },
+    Service {
+        name: "firehose",
+        scope: Scope::Regional,
+        kinds: firehose::KINDS,
+        actions: firehose::ACTIONS,
+        run: |ctx| Box::pin(firehose::collect(ctx)),
     },
 ];
