@@ -327,8 +327,9 @@ async fn collects_normalized_records_that_match_their_schemas() {
 async fn reads_only_the_services_the_requested_kinds_need() {
     let moto = Moto::start();
     seed(&moto).await;
-    let (resources, errors, attempt) = support::run(
-        &moto,
+    let proxy = support::proxy::Proxy::start(&moto.endpoint, support::proxy::Rules::default());
+    let (resources, errors, attempt) = support::run_at(
+        &proxy.endpoint,
         &["aws.iam.password_policy", "aws.efs.file_system"],
         &["us-east-1"],
     )
@@ -340,11 +341,31 @@ async fn reads_only_the_services_the_requested_kinds_need() {
             .all(|r| r.kind.as_str() == "aws.iam.password_policy"),
         "{resources:#?}"
     );
-    // aws.efs.file_system has no collector yet: not attempted, so a scan shows its controls as ERROR.
     assert_eq!(
         attempt.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-        ["aws.iam.password_policy"]
+        ["aws.efs.file_system", "aws.iam.password_policy"]
     );
+    // STS to identify the account, then only IAM and EFS.
+    let services: std::collections::BTreeSet<String> =
+        proxy.calls().into_iter().map(|c| c.service).collect();
+    assert_eq!(
+        services.into_iter().collect::<Vec<_>>(),
+        ["elasticfilesystem", "iam", "sts"]
+    );
+}
+
+#[test]
+fn every_aws_kind_of_the_catalogue_is_collected() {
+    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
+    let checked: std::collections::BTreeSet<&str> = catalog
+        .controls
+        .iter()
+        .map(|c| c.kind.as_str())
+        .filter(|k| k.starts_with("aws."))
+        .collect();
+    let collected = supported_kinds();
+    let missing: Vec<&&str> = checked.iter().filter(|k| !collected.contains(*k)).collect();
+    assert!(missing.is_empty(), "kinds no collector reads: {missing:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
