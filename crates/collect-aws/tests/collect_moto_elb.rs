@@ -761,6 +761,11 @@ async fn collects_v2_load_balancers_that_match_their_schema() {
     let good = support::find(&resources, V2, "alb-good");
     assert_eq!(good.id, planted.good);
     assert_eq!(good.config["web_acl_arn"], planted.acl_arn.as_str());
+    let unprotected = resources
+        .iter()
+        .find(|r| r.id == planted.bad)
+        .expect("the unhardened ALB");
+    assert!(unprotected.config["web_acl_arn"].is_null());
     assert!(
         good.id.starts_with(
             "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/alb-good/"

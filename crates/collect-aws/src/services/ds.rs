@@ -10,6 +10,7 @@ use crate::context::RegionCtx;
 use crate::errors::code;
 use aws_sdk_directory::Client;
 use aws_sdk_directory::types::{DirectoryDescription, LdapsType, RadiusSettings, RadiusStatus};
+use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -42,9 +43,10 @@ pub async fn collect(ctx: RegionCtx) {
             }
         }
     }
-    for directory in listed {
-        directory_record(&ctx, &client, &directory).await;
-    }
+    for_each_bounded(&listed, ctx.fan_out(), |directory| {
+        directory_record(&ctx, &client, directory)
+    })
+    .await;
 }
 
 async fn directory_record(ctx: &RegionCtx, client: &Client, d: &DirectoryDescription) {

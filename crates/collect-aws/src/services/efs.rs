@@ -8,6 +8,7 @@ use crate::context::RegionCtx;
 use crate::errors::code;
 use aws_sdk_efs::Client;
 use aws_sdk_efs::types::{FileSystemDescription, LifecyclePolicy, MountTargetDescription};
+use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -54,9 +55,10 @@ pub async fn collect(ctx: RegionCtx) {
             }
         }
     }
-    for file_system in &file_systems {
-        describe(&ctx, &client, file_system).await;
-    }
+    for_each_bounded(&file_systems, ctx.fan_out(), |file_system| {
+        describe(&ctx, &client, file_system)
+    })
+    .await;
 }
 
 async fn describe(ctx: &RegionCtx, client: &Client, fs: &FileSystemDescription) {

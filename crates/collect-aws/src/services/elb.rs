@@ -10,6 +10,7 @@ use aws_sdk_elasticloadbalancing::Client;
 use aws_sdk_elasticloadbalancing::types::{
     ListenerDescription, LoadBalancerAttributes, LoadBalancerDescription, PolicyDescription,
 };
+use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 
@@ -57,9 +58,10 @@ pub async fn collect(ctx: RegionCtx) {
         .filter_map(|b| b.load_balancer_name())
         .collect();
     let tags = tags(&ctx, &client, &names).await;
-    for balancer in &balancers {
-        load_balancer(&ctx, &client, balancer, &tags).await;
-    }
+    for_each_bounded(&balancers, ctx.fan_out(), |balancer| {
+        load_balancer(&ctx, &client, balancer, &tags)
+    })
+    .await;
 }
 
 fn arn(ctx: &RegionCtx, name: &str) -> String {

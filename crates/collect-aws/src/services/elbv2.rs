@@ -8,6 +8,7 @@ use crate::calls::client;
 use crate::context::RegionCtx;
 use aws_sdk_elasticloadbalancingv2::Client;
 use aws_sdk_elasticloadbalancingv2::types::{Action, Listener, LoadBalancer};
+use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 
@@ -57,9 +58,10 @@ pub async fn collect(ctx: RegionCtx) {
         .filter_map(|b| b.load_balancer_arn())
         .collect();
     let tags = tags(&ctx, &client, &arns).await;
-    for balancer in &balancers {
-        load_balancer(&ctx, &client, balancer, &tags).await;
-    }
+    for_each_bounded(&balancers, ctx.fan_out(), |balancer| {
+        load_balancer(&ctx, &client, balancer, &tags)
+    })
+    .await;
 }
 
 /// The tags of every load balancer, by ARN. A batch that cannot be read is

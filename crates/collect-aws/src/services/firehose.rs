@@ -13,6 +13,7 @@ use aws_sdk_firehose::types::{
     CloudWatchLoggingOptions, DeliveryStreamDescription, DeliveryStreamEncryptionConfiguration,
     DestinationDescription, EncryptionConfiguration, S3DestinationDescription,
 };
+use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -35,9 +36,7 @@ pub async fn collect(ctx: RegionCtx) {
     let Some(names) = stream_names(&ctx, &client).await else {
         return;
     };
-    for name in names {
-        stream(&ctx, &client, &name).await;
-    }
+    for_each_bounded(&names, ctx.fan_out(), |name| stream(&ctx, &client, name)).await;
 }
 
 /// Every stream name, page after page; `None` (recorded) when a page failed.

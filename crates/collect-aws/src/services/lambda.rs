@@ -10,6 +10,7 @@ use crate::errors::code;
 use aws_sdk_lambda::Client;
 use aws_sdk_lambda::types::{FunctionConfiguration, FunctionUrlAuthType};
 use chrono::{DateTime, SecondsFormat, Utc};
+use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -40,9 +41,10 @@ pub async fn collect(ctx: RegionCtx) {
             }
         }
     }
-    for function in &functions {
-        describe(&ctx, &client, function).await;
-    }
+    for_each_bounded(&functions, ctx.fan_out(), |function| {
+        describe(&ctx, &client, function)
+    })
+    .await;
 }
 
 /// Lambda's `LastModified` (`2024-05-01T12:00:00.000+0000`) as RFC 3339 UTC.

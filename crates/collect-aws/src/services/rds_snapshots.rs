@@ -7,6 +7,7 @@ use super::util::{put, rfc3339};
 use crate::context::RegionCtx;
 use aws_sdk_rds::Client;
 use aws_sdk_rds::types::DbSnapshot;
+use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
 
 pub(super) const SNAPSHOT: &str = "aws.rds.db_snapshot";
@@ -30,9 +31,10 @@ pub(super) async fn snapshots(ctx: &RegionCtx, client: &Client) {
             }
         }
     }
-    for snapshot in listed {
-        snapshot_record(ctx, client, &snapshot).await;
-    }
+    for_each_bounded(&listed, ctx.fan_out(), |snapshot| {
+        snapshot_record(ctx, client, snapshot)
+    })
+    .await;
 }
 
 async fn snapshot_record(ctx: &RegionCtx, client: &Client, snapshot: &DbSnapshot) {

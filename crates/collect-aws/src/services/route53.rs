@@ -7,6 +7,7 @@ use crate::calls::client;
 use crate::context::RegionCtx;
 use aws_sdk_route53::Client;
 use aws_sdk_route53::types::{HostedZone, TagResourceType};
+use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 
@@ -49,9 +50,10 @@ pub async fn collect(ctx: RegionCtx) {
     let logging = query_logging_configs(&ctx, &client).await;
     let ids: Vec<&str> = zones.iter().map(zone_id).collect();
     let tags = tags(&ctx, &client, &ids).await;
-    for zone in &zones {
-        hosted_zone(&ctx, &client, zone, logging.as_ref(), &tags).await;
-    }
+    for_each_bounded(&zones, ctx.fan_out(), |zone| {
+        hosted_zone(&ctx, &client, zone, logging.as_ref(), &tags)
+    })
+    .await;
 }
 
 /// The zone id without its `/hostedzone/` prefix.
