@@ -11,6 +11,7 @@ use aws_sdk_ec2::types::{
     Image, ImageAttributeName, Instance, PermissionGroup, Snapshot, SnapshotAttributeName, Volume,
 };
 use chrono::{SecondsFormat, Utc};
+use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
 
 const INSTANCE: &str = "aws.ec2.instance";
@@ -209,62 +210,69 @@ async fn images(ctx: &RegionCtx, client: &Client) {
         Ok(images) => images,
         Err(err) => return ctx.fail(IMAGE, &ctx.region, "ec2:DescribeImages", None, &err),
     };
-    for image in images {
-        let Some(image_id) = image.image_id() else {
-            continue;
-        };
-        let id = arn(ctx, "", &format!("image/{image_id}"));
-        let mut config = image_config(&image);
-        let attribute = client
-            .describe_image_attribute()
-            .image_id(image_id)
-            .attribute(ImageAttributeName::LaunchPermission)
-            .send()
-            .await;
-        match attribute {
-            Ok(out) => {
-                let permissions = out.launch_permissions();
-                let public = permissions
-                    .iter()
-                    .any(|p| p.group() == Some(&PermissionGroup::All));
-                let accounts: Vec<&str> = permissions.iter().filter_map(|p| p.user_id()).collect();
-                let organizations: Vec<&str> = permissions
-                    .iter()
-                    .flat_map(|p| [p.organization_arn(), p.organizational_unit_arn()])
-                    .flatten()
-                    .collect();
-                config.insert("public".into(), json!(public));
-                config.insert("launch_permission_account_ids".into(), json!(accounts));
-                config.insert(
-                    "launch_permission_organization_arns".into(),
-                    json!(organizations),
-                );
-            }
-            Err(err) => {
-                ctx.fail(
-                    IMAGE,
-                    &ctx.region,
-                    "ec2:DescribeImageAttribute",
-                    Some(&id),
-                    &err,
-                );
-                // DescribeImages Public says the same as a Group "all"
-                // launch permission (see the schema); the sharing lists
-                // stay out.
-                put(&mut config, "public", image.public());
-            }
-        }
-        let fallback = image.name().unwrap_or(image_id);
-        ctx.emit(
-            IMAGE,
-            &ctx.region,
-            id,
-            name(image.tags(), fallback),
-            tags(image.tags()),
-            Value::Object(config),
-        )
+    for_each_bounded(images, ctx.fan_out(), |image| {
+        image_record(ctx, client, image)
+    })
+    .await;
+}
+
+/// One image's record with its launch permissions, read in parallel with
+/// the other images'.
+async fn image_record(ctx: &RegionCtx, client: &Client, image: Image) {
+    let Some(image_id) = image.image_id() else {
+        return;
+    };
+    let id = arn(ctx, "", &format!("image/{image_id}"));
+    let mut config = image_config(&image);
+    let attribute = client
+        .describe_image_attribute()
+        .image_id(image_id)
+        .attribute(ImageAttributeName::LaunchPermission)
+        .send()
         .await;
+    match attribute {
+        Ok(out) => {
+            let permissions = out.launch_permissions();
+            let public = permissions
+                .iter()
+                .any(|p| p.group() == Some(&PermissionGroup::All));
+            let accounts: Vec<&str> = permissions.iter().filter_map(|p| p.user_id()).collect();
+            let organizations: Vec<&str> = permissions
+                .iter()
+                .flat_map(|p| [p.organization_arn(), p.organizational_unit_arn()])
+                .flatten()
+                .collect();
+            config.insert("public".into(), json!(public));
+            config.insert("launch_permission_account_ids".into(), json!(accounts));
+            config.insert(
+                "launch_permission_organization_arns".into(),
+                json!(organizations),
+            );
+        }
+        Err(err) => {
+            ctx.fail(
+                IMAGE,
+                &ctx.region,
+                "ec2:DescribeImageAttribute",
+                Some(&id),
+                &err,
+            );
+            // DescribeImages Public says the same as a Group "all"
+            // launch permission (see the schema); the sharing lists
+            // stay out.
+            put(&mut config, "public", image.public());
+        }
     }
+    let fallback = image.name().unwrap_or(image_id);
+    ctx.emit(
+        IMAGE,
+        &ctx.region,
+        id,
+        name(image.tags(), fallback),
+        tags(image.tags()),
+        Value::Object(config),
+    )
+    .await;
 }
 
 /// Every field of an AMI record except its launch permissions.
@@ -404,46 +412,53 @@ async fn snapshots(ctx: &RegionCtx, client: &Client) {
     let owned = snapshots
         .into_iter()
         .filter(|s| s.owner_id().is_none_or(|o| o == ctx.account()));
-    for snapshot in owned {
-        let Some(snapshot_id) = snapshot.snapshot_id() else {
-            continue;
-        };
-        let id = arn(ctx, "", &format!("snapshot/{snapshot_id}"));
-        let mut config = snapshot_config(&snapshot);
-        let attribute = client
-            .describe_snapshot_attribute()
-            .snapshot_id(snapshot_id)
-            .attribute(SnapshotAttributeName::CreateVolumePermission)
-            .send()
-            .await;
-        match attribute {
-            Ok(out) => {
-                let permissions = out.create_volume_permissions();
-                let public = permissions
-                    .iter()
-                    .any(|p| p.group() == Some(&PermissionGroup::All));
-                let accounts: Vec<&str> = permissions.iter().filter_map(|p| p.user_id()).collect();
-                config.insert("public".into(), json!(public));
-                config.insert("create_volume_account_ids".into(), json!(accounts));
-            }
-            Err(err) => ctx.fail(
-                SNAPSHOT,
-                &ctx.region,
-                "ec2:DescribeSnapshotAttribute",
-                Some(&id),
-                &err,
-            ),
+    for_each_bounded(owned, ctx.fan_out(), |snapshot| {
+        snapshot_record(ctx, client, snapshot)
+    })
+    .await;
+}
+
+/// One snapshot's record with its create-volume permissions, read in
+/// parallel with the other snapshots'.
+async fn snapshot_record(ctx: &RegionCtx, client: &Client, snapshot: Snapshot) {
+    let Some(snapshot_id) = snapshot.snapshot_id() else {
+        return;
+    };
+    let id = arn(ctx, "", &format!("snapshot/{snapshot_id}"));
+    let mut config = snapshot_config(&snapshot);
+    let attribute = client
+        .describe_snapshot_attribute()
+        .snapshot_id(snapshot_id)
+        .attribute(SnapshotAttributeName::CreateVolumePermission)
+        .send()
+        .await;
+    match attribute {
+        Ok(out) => {
+            let permissions = out.create_volume_permissions();
+            let public = permissions
+                .iter()
+                .any(|p| p.group() == Some(&PermissionGroup::All));
+            let accounts: Vec<&str> = permissions.iter().filter_map(|p| p.user_id()).collect();
+            config.insert("public".into(), json!(public));
+            config.insert("create_volume_account_ids".into(), json!(accounts));
         }
-        ctx.emit(
+        Err(err) => ctx.fail(
             SNAPSHOT,
             &ctx.region,
-            id,
-            name(snapshot.tags(), snapshot_id),
-            tags(snapshot.tags()),
-            Value::Object(config),
-        )
-        .await;
+            "ec2:DescribeSnapshotAttribute",
+            Some(&id),
+            &err,
+        ),
     }
+    ctx.emit(
+        SNAPSHOT,
+        &ctx.region,
+        id,
+        name(snapshot.tags(), snapshot_id),
+        tags(snapshot.tags()),
+        Value::Object(config),
+    )
+    .await;
 }
 
 /// Every field of a snapshot record except its sharing.
