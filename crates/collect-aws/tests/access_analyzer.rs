@@ -6,7 +6,6 @@
 
 mod support;
 
-use posture_catalog::Catalog;
 use posture_model::Status;
 use support::Moto;
 use support::proxy::{Canned, Proxy, Rules};
@@ -53,13 +52,7 @@ async fn analyzers_of_every_page_are_collected_and_judged() {
     );
     assert_eq!(record.name, "access-analyzer/us-east-1");
     assert_eq!(record.region, "us-east-1");
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    let schema = catalog.kind(&record.kind).expect("schema");
-    schema.validate(&record.config).expect("valid record");
-    assert_eq!(
-        support::missing(schema, &record.config),
-        Vec::<String>::new()
-    );
+    support::assert_schemas(&resources, |_| vec![]);
     assert_eq!(
         record.config["analyzers"],
         serde_json::json!([

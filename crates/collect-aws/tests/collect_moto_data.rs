@@ -6,8 +6,6 @@
 
 mod support;
 
-use chrono::Utc;
-use posture_catalog::{Catalog, Evaluator, Subject};
 use posture_model::{CollectionError, Resource, Status};
 use serde_json::json;
 use support::Moto;
@@ -15,67 +13,6 @@ use support::Moto;
 use Status::{Error, Fail, NotApplicable, Pass};
 
 const KMS_KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-
-/// The catalogue's verdict of one control on one record.
-fn verdict(catalog: &Catalog, control: &str, resource: &Resource) -> Status {
-    let control = catalog
-        .control(control)
-        .unwrap_or_else(|| panic!("no control {control}"));
-    assert_eq!(
-        control.kind, resource.kind,
-        "{} is for another kind",
-        control.id
-    );
-    Evaluator::new(Utc::now())
-        .bind(&Subject::of(resource))
-        .evaluate(control)
-        .status
-}
-
-fn judge(catalog: &Catalog, judged: &[(&str, &Resource, Status)]) {
-    for (control, resource, expected) in judged {
-        assert_eq!(
-            verdict(catalog, control, resource),
-            *expected,
-            "{control} on {}",
-            resource.name
-        );
-    }
-}
-
-/// Every record is of `kinds`, validates against its schema and lacks
-/// exactly the fields `gaps` names (moto's gaps); every kind is collected.
-fn check_schemas(
-    catalog: &Catalog,
-    resources: &[Resource],
-    kinds: &[&str],
-    gaps: impl Fn(&Resource) -> Vec<&'static str>,
-) {
-    for resource in resources {
-        assert!(kinds.contains(&resource.kind.as_str()), "{}", resource.kind);
-        let schema = catalog
-            .kind(&resource.kind)
-            .unwrap_or_else(|| panic!("{} has no schema", resource.kind));
-        schema
-            .validate(&resource.config)
-            .unwrap_or_else(|e| panic!("{}: {e}", resource.id));
-        let mut expected = gaps(resource);
-        expected.sort_unstable();
-        assert_eq!(
-            support::missing(schema, &resource.config),
-            expected,
-            "{} lacks fields: {:#?}",
-            resource.id,
-            resource.config
-        );
-    }
-    for kind in kinds {
-        assert!(
-            resources.iter().any(|r| r.kind.as_str() == *kind),
-            "no {kind} collected"
-        );
-    }
-}
 
 /// (kind, action, resource id) of each collection error.
 fn failures(errors: &[CollectionError]) -> Vec<(&str, &str, Option<&str>)> {
@@ -308,8 +245,9 @@ async fn collects_elasticache_records_that_match_their_schemas() {
         )],
         "{errors:#?}"
     );
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    check_schemas(&catalog, &resources, &kinds, |r| {
+    support::assert_only_kinds(&resources, &kinds);
+    support::assert_collected(&resources, &kinds);
+    support::assert_schemas(&resources, |r| {
         if r.name == "scratch" {
             vec!["engine_version"]
         } else {
@@ -423,133 +361,130 @@ async fn collects_elasticache_records_that_match_their_schemas() {
     assert_eq!(legacy.config["snapshot_retention_limit"], 3);
     assert_eq!(legacy.config["auto_minor_version_upgrade"], false);
 
-    judge(
-        &catalog,
-        &[
-            (
-                "aws_elasticache_replication_group_auth_enabled",
-                sessions,
-                Pass,
-            ),
-            (
-                "aws_elasticache_replication_group_auth_enabled",
-                scratch,
-                Fail,
-            ),
-            (
-                "aws_elasticache_replication_group_automatic_failover_enabled",
-                sessions,
-                Pass,
-            ),
-            (
-                "aws_elasticache_replication_group_automatic_failover_enabled",
-                scratch,
-                Fail,
-            ),
-            (
-                "aws_elasticache_replication_group_backup_retention_7_days",
-                sessions,
-                Pass,
-            ),
-            (
-                "aws_elasticache_replication_group_backup_retention_7_days",
-                scratch,
-                Fail,
-            ),
-            (
-                "aws_elasticache_replication_group_backups_enabled",
-                sessions,
-                Pass,
-            ),
-            (
-                "aws_elasticache_replication_group_backups_enabled",
-                scratch,
-                Fail,
-            ),
-            (
-                "aws_elasticache_replication_group_encrypted_at_rest",
-                sessions,
-                Pass,
-            ),
-            (
-                "aws_elasticache_replication_group_encrypted_at_rest",
-                scratch,
-                Fail,
-            ),
-            (
-                "aws_elasticache_replication_group_encrypted_in_transit",
-                sessions,
-                Pass,
-            ),
-            (
-                "aws_elasticache_replication_group_encrypted_in_transit",
-                scratch,
-                Fail,
-            ),
-            (
-                "aws_elasticache_replication_group_encrypted_with_cmk",
-                sessions,
-                Pass,
-            ),
-            (
-                "aws_elasticache_replication_group_encrypted_with_cmk",
-                scratch,
-                Fail,
-            ),
-            (
-                "aws_elasticache_replication_group_multi_az_enabled",
-                sessions,
-                Pass,
-            ),
-            (
-                "aws_elasticache_replication_group_multi_az_enabled",
-                scratch,
-                Fail,
-            ),
-            (
-                "aws_elasticache_replication_group_transit_encryption_required",
-                sessions,
-                Pass,
-            ),
-            (
-                "aws_elasticache_replication_group_transit_encryption_required",
-                scratch,
-                NotApplicable,
-            ),
-            (
-                "aws_elasticache_cluster_auto_minor_version_upgrade_enabled",
-                node,
-                Pass,
-            ),
-            (
-                "aws_elasticache_cluster_auto_minor_version_upgrade_enabled",
-                legacy,
-                Fail,
-            ),
-            (
-                "aws_elasticache_cluster_auto_minor_version_upgrade_enabled",
-                open,
-                NotApplicable,
-            ),
-            ("aws_elasticache_cluster_custom_subnet_group", tls, Pass),
-            ("aws_elasticache_cluster_custom_subnet_group", open, Fail),
-            (
-                "aws_elasticache_memcached_cluster_encrypted_in_transit",
-                tls,
-                Pass,
-            ),
-            (
-                "aws_elasticache_memcached_cluster_encrypted_in_transit",
-                open,
-                Fail,
-            ),
-            (
-                "aws_elasticache_memcached_cluster_encrypted_in_transit",
-                legacy,
-                NotApplicable,
-            ),
-        ],
-    );
+    support::assert_verdicts(&[
+        (
+            "aws_elasticache_replication_group_auth_enabled",
+            sessions,
+            Pass,
+        ),
+        (
+            "aws_elasticache_replication_group_auth_enabled",
+            scratch,
+            Fail,
+        ),
+        (
+            "aws_elasticache_replication_group_automatic_failover_enabled",
+            sessions,
+            Pass,
+        ),
+        (
+            "aws_elasticache_replication_group_automatic_failover_enabled",
+            scratch,
+            Fail,
+        ),
+        (
+            "aws_elasticache_replication_group_backup_retention_7_days",
+            sessions,
+            Pass,
+        ),
+        (
+            "aws_elasticache_replication_group_backup_retention_7_days",
+            scratch,
+            Fail,
+        ),
+        (
+            "aws_elasticache_replication_group_backups_enabled",
+            sessions,
+            Pass,
+        ),
+        (
+            "aws_elasticache_replication_group_backups_enabled",
+            scratch,
+            Fail,
+        ),
+        (
+            "aws_elasticache_replication_group_encrypted_at_rest",
+            sessions,
+            Pass,
+        ),
+        (
+            "aws_elasticache_replication_group_encrypted_at_rest",
+            scratch,
+            Fail,
+        ),
+        (
+            "aws_elasticache_replication_group_encrypted_in_transit",
+            sessions,
+            Pass,
+        ),
+        (
+            "aws_elasticache_replication_group_encrypted_in_transit",
+            scratch,
+            Fail,
+        ),
+        (
+            "aws_elasticache_replication_group_encrypted_with_cmk",
+            sessions,
+            Pass,
+        ),
+        (
+            "aws_elasticache_replication_group_encrypted_with_cmk",
+            scratch,
+            Fail,
+        ),
+        (
+            "aws_elasticache_replication_group_multi_az_enabled",
+            sessions,
+            Pass,
+        ),
+        (
+            "aws_elasticache_replication_group_multi_az_enabled",
+            scratch,
+            Fail,
+        ),
+        (
+            "aws_elasticache_replication_group_transit_encryption_required",
+            sessions,
+            Pass,
+        ),
+        (
+            "aws_elasticache_replication_group_transit_encryption_required",
+            scratch,
+            NotApplicable,
+        ),
+        (
+            "aws_elasticache_cluster_auto_minor_version_upgrade_enabled",
+            node,
+            Pass,
+        ),
+        (
+            "aws_elasticache_cluster_auto_minor_version_upgrade_enabled",
+            legacy,
+            Fail,
+        ),
+        (
+            "aws_elasticache_cluster_auto_minor_version_upgrade_enabled",
+            open,
+            NotApplicable,
+        ),
+        ("aws_elasticache_cluster_custom_subnet_group", tls, Pass),
+        ("aws_elasticache_cluster_custom_subnet_group", open, Fail),
+        (
+            "aws_elasticache_memcached_cluster_encrypted_in_transit",
+            tls,
+            Pass,
+        ),
+        (
+            "aws_elasticache_memcached_cluster_encrypted_in_transit",
+            open,
+            Fail,
+        ),
+        (
+            "aws_elasticache_memcached_cluster_encrypted_in_transit",
+            legacy,
+            NotApplicable,
+        ),
+    ]);
 }
 
 /// moto pages DescribeReplicationGroups and DescribeCacheClusters at 100
@@ -715,10 +650,11 @@ async fn collects_opensearch_records_that_match_their_schemas() {
     let kinds = ["aws.opensearch.domain"];
     let (resources, errors, _) = support::run(&moto, &kinds, &["us-east-1"]).await;
     assert!(errors.is_empty(), "{errors:#?}");
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
     // moto returns no ServiceSoftwareOptions, and echoes the VPCOptions of
     // the request (no VPCId, no AvailabilityZones).
-    check_schemas(&catalog, &resources, &kinds, |r| {
+    support::assert_only_kinds(&resources, &kinds);
+    support::assert_collected(&resources, &kinds);
+    support::assert_schemas(&resources, |r| {
         let mut gaps = vec![
             "service_software_options",
             "service_software_options.automated_update_date",
@@ -823,67 +759,64 @@ async fn collects_opensearch_records_that_match_their_schemas() {
     assert!(c["cluster_config"]["availability_zone_count"].is_null());
     assert_eq!(c["log_publishing_options"]["audit_logs"]["enabled"], false);
 
-    judge(
-        &catalog,
-        &[
-            (
-                "aws_opensearch_domain_access_policy_not_public",
-                good,
-                NotApplicable,
-            ),
-            ("aws_opensearch_domain_access_policy_not_public", open, Fail),
-            (
-                "aws_opensearch_domain_application_logging_enabled",
-                good,
-                Pass,
-            ),
-            (
-                "aws_opensearch_domain_application_logging_enabled",
-                open,
-                Fail,
-            ),
-            ("aws_opensearch_domain_audit_logging_enabled", good, Pass),
-            ("aws_opensearch_domain_audit_logging_enabled", open, Fail),
-            ("aws_opensearch_domain_dedicated_master_nodes", good, Pass),
-            ("aws_opensearch_domain_dedicated_master_nodes", open, Fail),
-            ("aws_opensearch_domain_encrypted_at_rest", good, Pass),
-            ("aws_opensearch_domain_encrypted_at_rest", open, Fail),
-            (
-                "aws_opensearch_domain_fine_grained_access_control_enabled",
-                good,
-                Pass,
-            ),
-            (
-                "aws_opensearch_domain_fine_grained_access_control_enabled",
-                open,
-                Fail,
-            ),
-            ("aws_opensearch_domain_https_required", good, Pass),
-            ("aws_opensearch_domain_https_required", open, Fail),
-            ("aws_opensearch_domain_in_vpc", good, Pass),
-            ("aws_opensearch_domain_in_vpc", open, Fail),
-            (
-                "aws_opensearch_domain_node_to_node_encryption_enabled",
-                good,
-                Pass,
-            ),
-            (
-                "aws_opensearch_domain_node_to_node_encryption_enabled",
-                open,
-                Fail,
-            ),
-            ("aws_opensearch_domain_tls_1_2_minimum", good, Pass),
-            ("aws_opensearch_domain_tls_1_2_minimum", open, Fail),
-            ("aws_opensearch_domain_zone_awareness_enabled", good, Pass),
-            ("aws_opensearch_domain_zone_awareness_enabled", open, Fail),
-            // Not collected (moto's gap): the control cannot judge.
-            (
-                "aws_opensearch_domain_service_software_up_to_date",
-                good,
-                Error,
-            ),
-        ],
-    );
+    support::assert_verdicts(&[
+        (
+            "aws_opensearch_domain_access_policy_not_public",
+            good,
+            NotApplicable,
+        ),
+        ("aws_opensearch_domain_access_policy_not_public", open, Fail),
+        (
+            "aws_opensearch_domain_application_logging_enabled",
+            good,
+            Pass,
+        ),
+        (
+            "aws_opensearch_domain_application_logging_enabled",
+            open,
+            Fail,
+        ),
+        ("aws_opensearch_domain_audit_logging_enabled", good, Pass),
+        ("aws_opensearch_domain_audit_logging_enabled", open, Fail),
+        ("aws_opensearch_domain_dedicated_master_nodes", good, Pass),
+        ("aws_opensearch_domain_dedicated_master_nodes", open, Fail),
+        ("aws_opensearch_domain_encrypted_at_rest", good, Pass),
+        ("aws_opensearch_domain_encrypted_at_rest", open, Fail),
+        (
+            "aws_opensearch_domain_fine_grained_access_control_enabled",
+            good,
+            Pass,
+        ),
+        (
+            "aws_opensearch_domain_fine_grained_access_control_enabled",
+            open,
+            Fail,
+        ),
+        ("aws_opensearch_domain_https_required", good, Pass),
+        ("aws_opensearch_domain_https_required", open, Fail),
+        ("aws_opensearch_domain_in_vpc", good, Pass),
+        ("aws_opensearch_domain_in_vpc", open, Fail),
+        (
+            "aws_opensearch_domain_node_to_node_encryption_enabled",
+            good,
+            Pass,
+        ),
+        (
+            "aws_opensearch_domain_node_to_node_encryption_enabled",
+            open,
+            Fail,
+        ),
+        ("aws_opensearch_domain_tls_1_2_minimum", good, Pass),
+        ("aws_opensearch_domain_tls_1_2_minimum", open, Fail),
+        ("aws_opensearch_domain_zone_awareness_enabled", good, Pass),
+        ("aws_opensearch_domain_zone_awareness_enabled", open, Fail),
+        // Not collected (moto's gap): the control cannot judge.
+        (
+            "aws_opensearch_domain_service_software_up_to_date",
+            good,
+            Error,
+        ),
+    ]);
 }
 
 // ---------------------------------------------------------- Directory Service
@@ -977,8 +910,9 @@ async fn collects_directory_records_that_match_their_schemas() {
 
     let kinds = ["aws.ds.directory"];
     let (resources, errors, _) = support::run(&moto, &kinds, &["us-east-1"]).await;
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    check_schemas(&catalog, &resources, &kinds, |r| {
+    support::assert_only_kinds(&resources, &kinds);
+    support::assert_collected(&resources, &kinds);
+    support::assert_schemas(&resources, |r| {
         // moto does not implement GetSnapshotLimits (it answers 500).
         if ["MicrosoftAD", "SimpleAD"].contains(&r.config["type"].as_str().unwrap_or_default()) {
             vec![
@@ -1061,41 +995,38 @@ async fn collects_directory_records_that_match_their_schemas() {
     );
     assert!(plain.config["client_ldaps_status"].is_null());
 
-    judge(
-        &catalog,
-        &[
-            ("aws_ds_directory_stage_active", corp, Pass),
-            ("aws_ds_directory_log_forwarding_enabled", corp, Pass),
-            ("aws_ds_directory_log_forwarding_enabled", dev, Fail),
-            (
-                "aws_ds_directory_log_forwarding_enabled",
-                simple,
-                NotApplicable,
-            ),
-            ("aws_ds_ad_connector_client_ldaps_enabled", ldaps, Pass),
-            ("aws_ds_ad_connector_client_ldaps_enabled", plain, Fail),
-            (
-                "aws_ds_ad_connector_client_ldaps_enabled",
-                corp,
-                NotApplicable,
-            ),
-            // No RADIUS in moto: only the failing side can be planted.
-            ("aws_ds_directory_radius_mfa_enabled", corp, Fail),
-            ("aws_ds_directory_radius_mfa_enabled", plain, Fail),
-            ("aws_ds_directory_radius_mfa_enabled", simple, NotApplicable),
-            // Snapshot limits were not collected (moto's gap).
-            (
-                "aws_ds_directory_manual_snapshot_limit_not_reached",
-                corp,
-                Error,
-            ),
-            (
-                "aws_ds_directory_manual_snapshot_limit_not_reached",
-                ldaps,
-                NotApplicable,
-            ),
-        ],
-    );
+    support::assert_verdicts(&[
+        ("aws_ds_directory_stage_active", corp, Pass),
+        ("aws_ds_directory_log_forwarding_enabled", corp, Pass),
+        ("aws_ds_directory_log_forwarding_enabled", dev, Fail),
+        (
+            "aws_ds_directory_log_forwarding_enabled",
+            simple,
+            NotApplicable,
+        ),
+        ("aws_ds_ad_connector_client_ldaps_enabled", ldaps, Pass),
+        ("aws_ds_ad_connector_client_ldaps_enabled", plain, Fail),
+        (
+            "aws_ds_ad_connector_client_ldaps_enabled",
+            corp,
+            NotApplicable,
+        ),
+        // No RADIUS in moto: only the failing side can be planted.
+        ("aws_ds_directory_radius_mfa_enabled", corp, Fail),
+        ("aws_ds_directory_radius_mfa_enabled", plain, Fail),
+        ("aws_ds_directory_radius_mfa_enabled", simple, NotApplicable),
+        // Snapshot limits were not collected (moto's gap).
+        (
+            "aws_ds_directory_manual_snapshot_limit_not_reached",
+            corp,
+            Error,
+        ),
+        (
+            "aws_ds_directory_manual_snapshot_limit_not_reached",
+            ldaps,
+            NotApplicable,
+        ),
+    ]);
 }
 
 // ------------------------------------------------------------------- Firehose
@@ -1267,8 +1198,9 @@ async fn collects_firehose_records_that_match_their_schemas() {
     let kinds = ["aws.firehose.delivery_stream"];
     let (resources, errors, _) = support::run(&moto, &kinds, &["us-east-1"]).await;
     assert!(errors.is_empty(), "{errors:#?}");
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    check_schemas(&catalog, &resources, &kinds, |_| vec![]);
+    support::assert_only_kinds(&resources, &kinds);
+    support::assert_collected(&resources, &kinds);
+    support::assert_schemas(&resources, |_| vec![]);
     let mut expected: Vec<String> = (0..8).map(|i| format!("bulk-{i}")).collect();
     expected.extend(
         [
@@ -1340,51 +1272,48 @@ async fn collects_firehose_records_that_match_their_schemas() {
     );
     assert_eq!(kinesis.config["source_kinesis_stream_arn"], source_arn);
 
-    judge(
-        &catalog,
-        &[
-            (
-                "aws_firehose_delivery_stream_encrypted_at_rest",
-                clickstream,
-                Pass,
-            ),
-            (
-                "aws_firehose_delivery_stream_encrypted_at_rest",
-                metrics,
-                Pass,
-            ),
-            ("aws_firehose_delivery_stream_encrypted_at_rest", raw, Fail),
-            (
-                "aws_firehose_delivery_stream_encrypted_at_rest",
-                kinesis,
-                NotApplicable,
-            ),
-            (
-                "aws_firehose_delivery_stream_encrypted_with_cmk",
-                clickstream,
-                Pass,
-            ),
-            (
-                "aws_firehose_delivery_stream_encrypted_with_cmk",
-                metrics,
-                Fail,
-            ),
-            ("aws_firehose_delivery_stream_encrypted_with_cmk", raw, Fail),
-            (
-                "aws_firehose_delivery_stream_error_logging_enabled",
-                clickstream,
-                Pass,
-            ),
-            (
-                "aws_firehose_delivery_stream_error_logging_enabled",
-                raw,
-                Fail,
-            ),
-            (
-                "aws_firehose_delivery_stream_error_logging_enabled",
-                webhook,
-                Fail,
-            ),
-        ],
-    );
+    support::assert_verdicts(&[
+        (
+            "aws_firehose_delivery_stream_encrypted_at_rest",
+            clickstream,
+            Pass,
+        ),
+        (
+            "aws_firehose_delivery_stream_encrypted_at_rest",
+            metrics,
+            Pass,
+        ),
+        ("aws_firehose_delivery_stream_encrypted_at_rest", raw, Fail),
+        (
+            "aws_firehose_delivery_stream_encrypted_at_rest",
+            kinesis,
+            NotApplicable,
+        ),
+        (
+            "aws_firehose_delivery_stream_encrypted_with_cmk",
+            clickstream,
+            Pass,
+        ),
+        (
+            "aws_firehose_delivery_stream_encrypted_with_cmk",
+            metrics,
+            Fail,
+        ),
+        ("aws_firehose_delivery_stream_encrypted_with_cmk", raw, Fail),
+        (
+            "aws_firehose_delivery_stream_error_logging_enabled",
+            clickstream,
+            Pass,
+        ),
+        (
+            "aws_firehose_delivery_stream_error_logging_enabled",
+            raw,
+            Fail,
+        ),
+        (
+            "aws_firehose_delivery_stream_error_logging_enabled",
+            webhook,
+            Fail,
+        ),
+    ]);
 }

@@ -7,10 +7,8 @@ mod support;
 
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::*;
-use chrono::Utc;
-use posture_catalog::{Catalog, Evaluator, Subject};
 use posture_collect_aws::supported_kinds;
-use posture_model::{Resource, Status};
+use posture_model::Status;
 use support::Moto;
 
 /// What the seed created, to compare the records with.
@@ -319,22 +317,6 @@ async fn seed(moto: &Moto) -> Planted {
     }
 }
 
-/// The catalogue's verdict of one control on one record.
-fn verdict(catalog: &Catalog, control: &str, resource: &Resource) -> Status {
-    let control = catalog
-        .control(control)
-        .unwrap_or_else(|| panic!("no control {control}"));
-    assert_eq!(
-        control.kind, resource.kind,
-        "{} is for another kind",
-        control.id
-    );
-    let outcome = Evaluator::new(Utc::now())
-        .bind(&Subject::of(resource))
-        .evaluate(control);
-    outcome.status
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collects_ec2_records_that_match_their_schemas() {
     let moto = Moto::start();
@@ -364,37 +346,16 @@ async fn collects_ec2_records_that_match_their_schemas() {
 
     // Every record matches its kind's schema, every field (nested ones
     // too) collected except moto's known gaps.
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    for resource in &resources {
-        assert!(kinds.contains(&resource.kind.as_str()), "{}", resource.kind);
-        let schema = catalog
-            .kind(&resource.kind)
-            .unwrap_or_else(|| panic!("{} has no schema", resource.kind));
-        schema
-            .validate(&resource.config)
-            .unwrap_or_else(|e| panic!("{}: {e}", resource.id));
-        let expected_missing: &[&str] = match resource.kind.as_str() {
-            "aws.ec2.ebs_encryption_by_default" => &["kms_key_id"],
-            // moto's DescribeImages leaves Encrypted out of EBS mappings.
-            "aws.ec2.image" => &["block_device_mappings[].encrypted"],
-            // moto does not give snapshots of encrypted volumes a KmsKeyId.
-            "aws.ec2.snapshot" if resource.config["encrypted"] == true => &["kms_key_id"],
-            _ => &[],
-        };
-        assert_eq!(
-            support::missing(schema, &resource.config),
-            expected_missing,
-            "{} lacks fields: {:#?}",
-            resource.id,
-            resource.config
-        );
-    }
-    for kind in &kinds {
-        assert!(
-            resources.iter().any(|r| r.kind.as_str() == *kind),
-            "no {kind} collected"
-        );
-    }
+    support::assert_only_kinds(&resources, &kinds);
+    support::assert_schemas(&resources, |resource| match resource.kind.as_str() {
+        "aws.ec2.ebs_encryption_by_default" => vec!["kms_key_id"],
+        // moto's DescribeImages leaves Encrypted out of EBS mappings.
+        "aws.ec2.image" => vec!["block_device_mappings[].encrypted"],
+        // moto does not give snapshots of encrypted volumes a KmsKeyId.
+        "aws.ec2.snapshot" if resource.config["encrypted"] == true => vec!["kms_key_id"],
+        _ => vec![],
+    });
+    support::assert_collected(&resources, &kinds);
 
     // Instances.
     let web = support::find(&resources, "aws.ec2.instance", "web");
@@ -649,14 +610,7 @@ async fn collects_ec2_records_that_match_their_schemas() {
             Status::Fail,
         ),
     ];
-    for (control, resource, expected) in judged {
-        assert_eq!(
-            verdict(&catalog, control, resource),
-            expected,
-            "{control} on {}",
-            resource.name
-        );
-    }
+    support::assert_verdicts(&judged);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

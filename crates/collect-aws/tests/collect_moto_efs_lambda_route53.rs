@@ -7,7 +7,6 @@
 mod support;
 
 use chrono::Utc;
-use posture_catalog::{Catalog, Evaluator, Subject};
 use posture_model::{CollectionError, Resource, Status};
 use serde_json::json;
 use support::Moto;
@@ -16,42 +15,6 @@ const FILE_SYSTEM: &str = "aws.efs.file_system";
 const FUNCTION: &str = "aws.lambda.function";
 const ZONE: &str = "aws.route53.hosted_zone";
 const DOMAIN: &str = "aws.route53.domain";
-
-/// The catalogue's verdict of one control on one record.
-fn verdict(catalog: &Catalog, control: &str, resource: &Resource) -> Status {
-    let control = catalog
-        .control(control)
-        .unwrap_or_else(|| panic!("no control {control}"));
-    assert_eq!(
-        control.kind, resource.kind,
-        "{} is for another kind",
-        control.id
-    );
-    Evaluator::new(Utc::now())
-        .bind(&Subject::of(resource))
-        .evaluate(control)
-        .status
-}
-
-/// Every record matches its kind's schema and lacks only `expected_missing`.
-fn assert_schemas(resources: &[Resource], expected_missing: &[&str]) {
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    for resource in resources {
-        let schema = catalog
-            .kind(&resource.kind)
-            .unwrap_or_else(|| panic!("{} has no schema", resource.kind));
-        schema
-            .validate(&resource.config)
-            .unwrap_or_else(|e| panic!("{}: {e}", resource.id));
-        assert_eq!(
-            support::missing(schema, &resource.config),
-            expected_missing,
-            "{} lacks fields: {:#?}",
-            resource.id,
-            resource.config
-        );
-    }
-}
 
 /// The collection errors as (kind, region, action, resource id), sorted.
 fn failed(errors: &[CollectionError]) -> Vec<(String, String, String, Option<String>)> {
@@ -68,17 +31,6 @@ fn failed(errors: &[CollectionError]) -> Vec<(String, String, String, Option<Str
         .collect();
     failed.sort();
     failed
-}
-
-fn judge(catalog: &Catalog, judged: &[(&str, &Resource, Status)]) {
-    for (control, resource, expected) in judged {
-        assert_eq!(
-            verdict(catalog, control, resource),
-            *expected,
-            "{control} on {}",
-            resource.name
-        );
-    }
 }
 
 /// A default subnet of us-east-1 and a security group in its VPC.
@@ -247,7 +199,7 @@ async fn collects_efs_file_systems_that_match_their_schema() {
     let (shared_id, open_id, mount_target) = seed_efs(&moto).await;
     let (resources, errors, _) = support::run(&moto, &[FILE_SYSTEM], &["us-east-1"]).await;
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_schemas(&resources, &[]);
+    support::assert_schemas(&resources, |_| vec![]);
 
     // Every file system, across both DescribeFileSystems pages; unnamed
     // ones are named by their id. (moto pages DescribeMountTargets by 10
@@ -320,21 +272,21 @@ async fn collects_efs_file_systems_that_match_their_schema() {
     let filler = unnamed[0];
     assert!(filler.config["policy"].is_null(), "PolicyNotFound is null");
 
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    for control in [
+    let judged: Vec<_> = [
         "aws_efs_file_system_backups_enabled",
         "aws_efs_file_system_encrypted",
         "aws_efs_file_system_policy_not_public",
         "aws_efs_file_system_policy_requires_tls",
-    ] {
-        judge(
-            &catalog,
-            &[
-                (control, shared, Status::Pass),
-                (control, open, Status::Fail),
-            ],
-        );
-    }
+    ]
+    .into_iter()
+    .flat_map(|control| {
+        [
+            (control, shared, Status::Pass),
+            (control, open, Status::Fail),
+        ]
+    })
+    .collect();
+    support::assert_verdicts(&judged);
 }
 
 // ---------------------------------------------------------------- Lambda
@@ -489,7 +441,7 @@ async fn collects_lambda_functions_that_match_their_schema() {
         [url("image-fn"), url("legacy-report"), url("orders-api")],
         "{errors:#?}"
     );
-    assert_schemas(&resources, &["url_auth_type"]);
+    support::assert_schemas(&resources, |_| vec!["url_auth_type"]);
 
     // moto does not page ListFunctions: three functions, one page.
     assert_eq!(resources.len(), 3);
@@ -566,27 +518,23 @@ async fn collects_lambda_functions_that_match_their_schema() {
     assert!(c["handler"].is_null());
     assert!(c["policy"].is_null(), "ResourceNotFoundException is null");
 
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
     use Status::*;
-    judge(
-        &catalog,
-        &[
-            ("aws_lambda_function_in_vpc", orders, Pass),
-            ("aws_lambda_function_in_vpc", legacy, Fail),
-            ("aws_lambda_function_not_public", orders, Pass),
-            ("aws_lambda_function_not_public", legacy, Fail),
-            ("aws_lambda_function_not_public", image, Pass),
-            ("aws_lambda_function_supported_runtime", orders, Pass),
-            ("aws_lambda_function_supported_runtime", legacy, Fail),
-            (
-                "aws_lambda_function_supported_runtime",
-                image,
-                NotApplicable,
-            ),
-            // The function URLs could not be read: the control cannot judge.
-            ("aws_lambda_function_url_requires_iam_auth", legacy, Error),
-        ],
-    );
+    support::assert_verdicts(&[
+        ("aws_lambda_function_in_vpc", orders, Pass),
+        ("aws_lambda_function_in_vpc", legacy, Fail),
+        ("aws_lambda_function_not_public", orders, Pass),
+        ("aws_lambda_function_not_public", legacy, Fail),
+        ("aws_lambda_function_not_public", image, Pass),
+        ("aws_lambda_function_supported_runtime", orders, Pass),
+        ("aws_lambda_function_supported_runtime", legacy, Fail),
+        (
+            "aws_lambda_function_supported_runtime",
+            image,
+            NotApplicable,
+        ),
+        // The function URLs could not be read: the control cannot judge.
+        ("aws_lambda_function_url_requires_iam_auth", legacy, Error),
+    ]);
 }
 
 // ---------------------------------------------------------------- Route 53
@@ -769,7 +717,7 @@ async fn collects_route53_zones_and_domains_that_match_their_schemas() {
         ],
         "{errors:#?}"
     );
-    assert_schemas(&resources, &[]);
+    support::assert_schemas(&resources, |_| vec![]);
 
     // Registering a domain creates its public zone, in moto as in AWS (moto
     // names it without the trailing dot).
@@ -867,28 +815,24 @@ async fn collects_route53_zones_and_domains_that_match_their_schemas() {
     assert_eq!(bad.config["auto_renew"], false);
     assert_eq!(bad.config["registrant_privacy"], false);
 
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
     use Status::*;
     let zone_logging = "aws_route53_public_hosted_zone_query_logging_enabled";
     let zone_dnssec = "aws_route53_public_hosted_zone_dnssec_signing_enabled";
-    judge(
-        &catalog,
-        &[
-            (zone_logging, logged, Pass),
-            (zone_logging, unlogged, Fail),
-            (zone_logging, private, NotApplicable),
-            // moto never signs a zone.
-            (zone_dnssec, logged, Fail),
-            (zone_dnssec, private, NotApplicable),
-            ("aws_route53_domain_auto_renew_enabled", good, Pass),
-            ("aws_route53_domain_auto_renew_enabled", bad, Fail),
-            ("aws_route53_domain_privacy_protection_enabled", good, Pass),
-            ("aws_route53_domain_privacy_protection_enabled", bad, Fail),
-            // moto locks every domain and registers for a year at least.
-            ("aws_route53_domain_transfer_lock_enabled", bad, Pass),
-            ("aws_route53_domain_not_expiring_within_30_days", good, Pass),
-        ],
-    );
+    support::assert_verdicts(&[
+        (zone_logging, logged, Pass),
+        (zone_logging, unlogged, Fail),
+        (zone_logging, private, NotApplicable),
+        // moto never signs a zone.
+        (zone_dnssec, logged, Fail),
+        (zone_dnssec, private, NotApplicable),
+        ("aws_route53_domain_auto_renew_enabled", good, Pass),
+        ("aws_route53_domain_auto_renew_enabled", bad, Fail),
+        ("aws_route53_domain_privacy_protection_enabled", good, Pass),
+        ("aws_route53_domain_privacy_protection_enabled", bad, Fail),
+        // moto locks every domain and registers for a year at least.
+        ("aws_route53_domain_transfer_lock_enabled", bad, Pass),
+        ("aws_route53_domain_not_expiring_within_30_days", good, Pass),
+    ]);
 }
 
 /// moto answers 100 hosted zones per ListHostedZones page and 100 query

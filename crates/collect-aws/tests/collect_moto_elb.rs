@@ -8,9 +8,7 @@ mod support;
 
 use aws_sdk_elasticloadbalancing as elb;
 use aws_sdk_elasticloadbalancingv2 as elbv2;
-use chrono::Utc;
-use posture_catalog::{Catalog, Evaluator, Subject};
-use posture_model::{Resource, Status};
+use posture_model::Status;
 use serde_json::json;
 use support::Moto;
 
@@ -24,45 +22,6 @@ const PAGE: usize = 50;
 /// An IAM server certificate ARN: moto checks ACM certificates it is given
 /// but not IAM ones, so listeners can use this without an upload.
 const CERTIFICATE: &str = "arn:aws:iam::123456789012:server-certificate/web";
-
-/// The catalogue's verdict of one control on one record.
-fn verdict(catalog: &Catalog, control: &str, resource: &Resource) -> Status {
-    let control = catalog
-        .control(control)
-        .unwrap_or_else(|| panic!("no control {control}"));
-    assert_eq!(
-        control.kind, resource.kind,
-        "{} is for another kind",
-        control.id
-    );
-    Evaluator::new(Utc::now())
-        .bind(&Subject::of(resource))
-        .evaluate(control)
-        .status
-}
-
-/// Every record matches its kind's schema and lacks only `expected_missing`.
-fn assert_schemas(
-    resources: &[Resource],
-    expected_missing: impl Fn(&Resource) -> Vec<&'static str>,
-) {
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    for resource in resources {
-        let schema = catalog
-            .kind(&resource.kind)
-            .unwrap_or_else(|| panic!("{} has no schema", resource.kind));
-        schema
-            .validate(&resource.config)
-            .unwrap_or_else(|e| panic!("{}: {e}", resource.id));
-        assert_eq!(
-            support::missing(schema, &resource.config),
-            expected_missing(resource),
-            "{} lacks fields: {:#?}",
-            resource.id,
-            resource.config
-        );
-    }
-}
 
 fn classic_listener(
     protocol: &str,
@@ -306,7 +265,7 @@ async fn collects_classic_load_balancers_that_match_their_schema() {
 
     // moto gives load balancers whose attributes were never modified no
     // connection draining timeout and no desync mitigation mode.
-    assert_schemas(&resources, |r| {
+    support::assert_schemas(&resources, |r| {
         if r.name.starts_with("filler-") {
             vec!["connection_draining.timeout", "desync_mitigation_mode"]
         } else {
@@ -388,26 +347,23 @@ async fn collects_classic_load_balancers_that_match_their_schema() {
     assert_eq!(c["connection_draining"]["enabled"], false);
     assert_eq!(c["desync_mitigation_mode"], "monitor");
 
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    for control in [
+    let judged: Vec<_> = [
         "aws_elb_load_balancer_access_logs_enabled",
         "aws_elb_load_balancer_connection_draining_enabled",
         "aws_elb_load_balancer_cross_zone_enabled",
         "aws_elb_load_balancer_desync_mitigation_defensive",
         "aws_elb_load_balancer_secure_listeners",
         "aws_elb_load_balancer_tls12_policy",
-    ] {
-        assert_eq!(
-            verdict(&catalog, control, secure),
-            Status::Pass,
-            "{control} on secure"
-        );
-        assert_eq!(
-            verdict(&catalog, control, legacy),
-            Status::Fail,
-            "{control} on legacy"
-        );
-    }
+    ]
+    .into_iter()
+    .flat_map(|control| {
+        [
+            (control, secure, Status::Pass),
+            (control, legacy, Status::Fail),
+        ]
+    })
+    .collect();
+    support::assert_verdicts(&judged);
 }
 
 fn v2_tag(key: &str, value: &str) -> elbv2::types::Tag {
@@ -753,7 +709,7 @@ async fn collects_v2_load_balancers_that_match_their_schema() {
 
     // moto leaves access_logs.s3.enabled out of the attributes until it is
     // set.
-    assert_schemas(&resources, |r| match r.config["type"].as_str() {
+    support::assert_schemas(&resources, |r| match r.config["type"].as_str() {
         _ if r.name.starts_with("net-") => vec!["access_logs_enabled"],
         _ => vec![],
     });
@@ -873,7 +829,6 @@ async fn collects_v2_load_balancers_that_match_their_schema() {
     assert_eq!(c["cross_zone_enabled"], false);
     assert!(c["web_acl_arn"].is_null());
 
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
     use Status::*;
     let judged = [
         ("aws_elbv2_load_balancer_access_logs_enabled", good, Pass),
@@ -925,12 +880,5 @@ async fn collects_v2_load_balancers_that_match_their_schema() {
         ("aws_elbv2_load_balancer_waf_enabled", bad, Fail),
         ("aws_elbv2_load_balancer_waf_enabled", nlb, NotApplicable),
     ];
-    for (control, resource, expected) in judged {
-        assert_eq!(
-            verdict(&catalog, control, resource),
-            expected,
-            "{control} on {}",
-            resource.name
-        );
-    }
+    support::assert_verdicts(&judged);
 }

@@ -10,8 +10,6 @@
 mod support;
 
 use aws_sdk_iam::Client;
-use chrono::Utc;
-use posture_catalog::{Catalog, Evaluator, Subject};
 use posture_model::{Resource, Status};
 use serde_json::{Value, json};
 use support::Moto;
@@ -249,22 +247,6 @@ async fn seed(moto: &Moto) {
     }
 }
 
-/// The catalogue's verdict of one control on one record.
-fn verdict(catalog: &Catalog, control: &str, resource: &Resource) -> Status {
-    let control = catalog
-        .control(control)
-        .unwrap_or_else(|| panic!("no control {control}"));
-    assert_eq!(
-        control.kind, resource.kind,
-        "{} is for another kind",
-        control.id
-    );
-    Evaluator::new(Utc::now())
-        .bind(&Subject::of(resource))
-        .evaluate(control)
-        .status
-}
-
 fn names_of(resources: &[Resource], kind: &str) -> Vec<String> {
     let mut names: Vec<String> = resources
         .iter()
@@ -297,28 +279,14 @@ async fn collects_iam_policies_groups_certificates_and_support_access() {
 
     // Every record matches its kind's schema, every field collected except
     // moto's gap: its ListPolicies leaves PermissionsBoundaryUsageCount out.
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
+    support::assert_only_kinds(&resources, &KINDS);
     for resource in &resources {
-        assert!(KINDS.contains(&resource.kind.as_str()), "{}", resource.kind);
         assert_eq!(resource.region, "global", "{}", resource.id);
-        let schema = catalog
-            .kind(&resource.kind)
-            .unwrap_or_else(|| panic!("{} has no schema", resource.kind));
-        schema
-            .validate(&resource.config)
-            .unwrap_or_else(|e| panic!("{}: {e}", resource.id));
-        let expected_missing: &[&str] = match resource.kind.as_str() {
-            "aws.iam.policy" => &["permissions_boundary_usage_count"],
-            _ => &[],
-        };
-        assert_eq!(
-            support::missing(schema, &resource.config),
-            expected_missing,
-            "{} lacks fields: {:#?}",
-            resource.id,
-            resource.config
-        );
     }
+    support::assert_schemas(&resources, |resource| match resource.kind.as_str() {
+        "aws.iam.policy" => vec!["permissions_boundary_usage_count"],
+        _ => vec![],
+    });
 
     // Customer managed policies only: moto also holds the AWS managed ones.
     assert_eq!(
@@ -494,14 +462,7 @@ async fn collects_iam_policies_groups_certificates_and_support_access() {
             Status::Fail,
         ),
     ];
-    for (control, resource, expected) in judged {
-        assert_eq!(
-            verdict(&catalog, control, resource),
-            expected,
-            "{control} on {}",
-            resource.name
-        );
-    }
+    support::assert_verdicts(&judged);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -532,9 +493,8 @@ async fn support_access_is_empty_when_nobody_holds_the_policy() {
         Value::Object(record.config.clone()),
         json!({"roles": [], "users": [], "groups": []})
     );
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
     assert_eq!(
-        verdict(&catalog, "aws_iam_support_role_exists", record),
+        support::evaluate("aws_iam_support_role_exists", record),
         Status::Fail
     );
 }

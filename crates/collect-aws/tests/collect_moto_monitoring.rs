@@ -7,8 +7,6 @@
 
 mod support;
 
-use chrono::Utc;
-use posture_catalog::{Catalog, Evaluator, Subject};
 use posture_model::{Resource, Status};
 use support::Moto;
 
@@ -331,22 +329,6 @@ async fn seed_detection(moto: &Moto) {
         .expect("macie off");
 }
 
-/// The catalogue's verdict of one control on one record.
-fn verdict(catalog: &Catalog, control: &str, resource: &Resource) -> Status {
-    let control = catalog
-        .control(control)
-        .unwrap_or_else(|| panic!("no control {control}"));
-    assert_eq!(
-        control.kind, resource.kind,
-        "{} is for another kind",
-        control.id
-    );
-    Evaluator::new(Utc::now())
-        .bind(&Subject::of(resource))
-        .evaluate(control)
-        .status
-}
-
 /// The record of `kind` in `region`.
 fn in_region<'a>(resources: &'a [Resource], kind: &str, region: &str) -> &'a Resource {
     resources
@@ -443,44 +425,28 @@ async fn collects_monitoring_and_detection_records_that_match_their_schemas() {
     expected.sort();
     assert_eq!(failed, expected, "{errors:#?}");
 
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    for resource in &resources {
-        assert!(KINDS.contains(&resource.kind.as_str()), "{}", resource.kind);
-        let schema = catalog
-            .kind(&resource.kind)
-            .unwrap_or_else(|| panic!("{} has no schema", resource.kind));
-        schema
-            .validate(&resource.config)
-            .unwrap_or_else(|e| panic!("{}: {e}", resource.id));
-        // What the failed calls above would have given.
-        let expected_missing: &[&str] = match resource.id.as_str() {
-            id if id == monitoring_id => &[
-                "metric_filters[].alarm_has_subscribed_actions",
-                "metric_filters[].alarm_names",
-            ],
-            id if id == hub_east => &[
-                "standards",
-                "standards[].standards_arn",
-                "standards[].standards_status",
-                "standards[].standards_subscription_arn",
-            ],
-            _ => &[],
-        };
-        let mut missing = support::missing(schema, &resource.config);
-        missing.sort();
-        assert_eq!(
-            missing, expected_missing,
-            "{} lacks fields: {:#?}",
-            resource.id, resource.config
-        );
-    }
+    support::assert_only_kinds(&resources, &KINDS);
+    // What the failed calls above would have given.
+    support::assert_schemas(&resources, |resource| match resource.id.as_str() {
+        id if id == monitoring_id => vec![
+            "metric_filters[].alarm_has_subscribed_actions",
+            "metric_filters[].alarm_names",
+        ],
+        id if id == hub_east => vec![
+            "standards",
+            "standards[].standards_arn",
+            "standards[].standards_status",
+            "standards[].standards_subscription_arn",
+        ],
+        _ => vec![],
+    });
 
-    check_log_groups(&catalog, &resources);
-    check_trail_monitoring(&catalog, &resources);
-    check_detection(&catalog, &resources);
+    check_log_groups(&resources);
+    check_trail_monitoring(&resources);
+    check_detection(&resources);
 }
 
-fn check_log_groups(catalog: &Catalog, resources: &[Resource]) {
+fn check_log_groups(resources: &[Resource]) {
     let kind = "aws.logs.log_group";
     // DescribeLogGroups read past moto's first page of 50.
     let west: Vec<&str> = resources
@@ -537,17 +503,10 @@ fn check_log_groups(catalog: &Catalog, resources: &[Resource]) {
         ("aws_logs_log_group_encrypted_with_kms", main, Status::Pass),
         ("aws_logs_log_group_encrypted_with_kms", short, Status::Fail),
     ];
-    for (control, resource, expected) in judged {
-        assert_eq!(
-            verdict(catalog, control, resource),
-            expected,
-            "{control} on {}",
-            resource.name
-        );
-    }
+    support::assert_verdicts(&judged);
 }
 
-fn check_trail_monitoring(catalog: &Catalog, resources: &[Resource]) {
+fn check_trail_monitoring(resources: &[Resource]) {
     let kind = "aws.cloudwatch.trail_monitoring";
     let monitoring: Vec<&Resource> = resources
         .iter()
@@ -659,12 +618,14 @@ fn check_trail_monitoring(catalog: &Catalog, resources: &[Resource]) {
     ] {
         judged.push((control, Status::Fail));
     }
-    for (control, expected) in judged {
-        assert_eq!(verdict(catalog, control, record), expected, "{control}");
-    }
+    let judged: Vec<_> = judged
+        .into_iter()
+        .map(|(control, expected)| (control, record, expected))
+        .collect();
+    support::assert_verdicts(&judged);
 }
 
-fn check_detection(catalog: &Catalog, resources: &[Resource]) {
+fn check_detection(resources: &[Resource]) {
     // GuardDuty: a detector in us-east-1, none in eu-west-1.
     let kind = "aws.guardduty.detector_status";
     let on = in_region(resources, kind, "us-east-1");
@@ -817,15 +778,7 @@ fn check_detection(catalog: &Catalog, resources: &[Resource]) {
             Status::Fail,
         ),
     ];
-    for (control, resource, expected) in judged {
-        assert_eq!(
-            verdict(catalog, control, resource),
-            expected,
-            "{control} on {} in {}",
-            resource.name,
-            resource.region
-        );
-    }
+    support::assert_verdicts(&judged);
 }
 
 /// Without a trail delivering to CloudWatch Logs the account still has its
@@ -840,21 +793,14 @@ async fn monitoring_record_without_cloudwatch_logs_trails_fails_every_control() 
     assert_eq!(resources.len(), 1, "{resources:#?}");
     let record = &resources[0];
     assert_eq!(record.config["metric_filters"], serde_json::json!([]));
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    let controls: Vec<_> = catalog
+    let judged: Vec<_> = support::catalog()
         .controls
         .iter()
         .filter(|c| c.kind.as_str() == "aws.cloudwatch.trail_monitoring")
+        .map(|c| (c.id.as_str(), record, Status::Fail))
         .collect();
-    assert_eq!(controls.len(), 15);
-    for control in controls {
-        assert_eq!(
-            verdict(&catalog, &control.id, record),
-            Status::Fail,
-            "{}",
-            control.id
-        );
-    }
+    assert_eq!(judged.len(), 15);
+    support::assert_verdicts(&judged);
 }
 
 /// moto answers BatchGetAccountStatus with no entry at all for an account

@@ -5,7 +5,6 @@
 
 mod support;
 
-use posture_catalog::Catalog;
 use posture_model::Resource;
 use support::Moto;
 
@@ -211,30 +210,10 @@ async fn collects_kms_cloudtrail_and_config_records_that_match_their_schemas() {
         "{errors:#?}"
     );
 
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    for resource in &resources {
-        assert!(KINDS.contains(&resource.kind.as_str()), "{}", resource.kind);
-        let schema = catalog
-            .kind(&resource.kind)
-            .unwrap_or_else(|| panic!("{} has no schema", resource.kind));
-        schema
-            .validate(&resource.config)
-            .unwrap_or_else(|e| panic!("{}: {e}", resource.id));
-        let expected_missing: &[&str] = &[];
-        assert_eq!(
-            support::missing(schema, &resource.config),
-            expected_missing,
-            "{} lacks fields: {:#?}",
-            resource.id,
-            resource.config
-        );
-    }
-    for kind in KINDS.iter().filter(|k| **k != "aws.kms.custom_key_store") {
-        assert!(
-            resources.iter().any(|r| r.kind.as_str() == *kind),
-            "no {kind} collected"
-        );
-    }
+    support::assert_only_kinds(&resources, &KINDS);
+    support::assert_schemas(&resources, |_| vec![]);
+    let collected: Vec<&str> = KINDS.into_iter().filter(|k| *k != store).collect();
+    support::assert_collected(&resources, &collected);
 
     // KMS: one key with rotation on, one with it off, tags in the tags map.
     let rotated = support::find(&resources, "aws.kms.key", &planted.rotated_key);

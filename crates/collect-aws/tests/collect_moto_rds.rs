@@ -8,9 +8,7 @@ mod support;
 
 use aws_sdk_rds::Client;
 use aws_sdk_rds::types::Tag;
-use chrono::Utc;
-use posture_catalog::{Catalog, Evaluator, Subject};
-use posture_model::{Resource, Status};
+use posture_model::Status;
 use serde_json::json;
 use support::Moto;
 
@@ -177,22 +175,6 @@ async fn seed(moto: &Moto) -> Planted {
     planted
 }
 
-/// The catalogue's verdict of one control on one record.
-fn verdict(catalog: &Catalog, control: &str, resource: &Resource) -> Status {
-    let control = catalog
-        .control(control)
-        .unwrap_or_else(|| panic!("no control {control}"));
-    assert_eq!(
-        control.kind, resource.kind,
-        "{} is for another kind",
-        control.id
-    );
-    Evaluator::new(Utc::now())
-        .bind(&Subject::of(resource))
-        .evaluate(control)
-        .status
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn collects_rds_records_that_match_their_schemas() {
     let moto = Moto::start();
@@ -200,29 +182,13 @@ async fn collects_rds_records_that_match_their_schemas() {
     let (resources, errors, _) = support::run(&moto, &KINDS, &["us-east-1", "eu-west-1"]).await;
     assert!(errors.is_empty(), "{errors:#?}");
 
-    let catalog = Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    for resource in &resources {
-        assert!(KINDS.contains(&resource.kind.as_str()), "{}", resource.kind);
-        let schema = catalog
-            .kind(&resource.kind)
-            .unwrap_or_else(|| panic!("{} has no schema", resource.kind));
-        schema
-            .validate(&resource.config)
-            .unwrap_or_else(|e| panic!("{}: {e}", resource.id));
-        // moto's DescribeDBInstances never returns MonitoringInterval (AWS
-        // returns 0 when Enhanced Monitoring is off): not collected.
-        let expected_missing: &[&str] = match resource.kind.as_str() {
-            "aws.rds.db_instance" => &["monitoring_interval"],
-            _ => &[],
-        };
-        assert_eq!(
-            support::missing(schema, &resource.config),
-            expected_missing,
-            "{} lacks fields: {:#?}",
-            resource.id,
-            resource.config
-        );
-    }
+    support::assert_only_kinds(&resources, &KINDS);
+    // moto's DescribeDBInstances never returns MonitoringInterval (AWS
+    // returns 0 when Enhanced Monitoring is off): not collected.
+    support::assert_schemas(&resources, |resource| match resource.kind.as_str() {
+        "aws.rds.db_instance" => vec!["monitoring_interval"],
+        _ => vec![],
+    });
     let names = |kind: &str| -> Vec<(&str, &str)> {
         resources
             .iter()
@@ -406,14 +372,7 @@ async fn collects_rds_records_that_match_their_schemas() {
         ("aws_rds_db_snapshot_encrypted", shared, Pass),
         ("aws_rds_db_snapshot_encrypted", public, Fail),
     ];
-    for (control, resource, expected) in judged {
-        assert_eq!(
-            verdict(&catalog, control, resource),
-            expected,
-            "{control} on {}",
-            resource.name
-        );
-    }
+    support::assert_verdicts(&judged);
 }
 
 /// moto pages DescribeDBInstances at 100 records (MaxRecords' default):

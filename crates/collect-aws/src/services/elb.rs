@@ -3,7 +3,7 @@
 //! cross-zone balancing, connection draining, desync mitigation) and, for
 //! each HTTPS/SSL listener, the SSL negotiation policy it uses.
 
-use super::util::{put, rfc3339, text};
+use super::util::{put, rfc3339, tags_in_batches, text};
 use crate::calls::client;
 use crate::context::RegionCtx;
 use aws_sdk_elasticloadbalancing::Client;
@@ -80,40 +80,37 @@ async fn tags(
     client: &Client,
     names: &[&str],
 ) -> HashMap<String, BTreeMap<String, String>> {
-    let mut tags = HashMap::new();
-    for batch in names.chunks(TAG_BATCH) {
-        let mut request = client.describe_tags();
-        for name in batch {
-            request = request.load_balancer_names(*name);
+    let read = |batch: &[&str]| {
+        let request = batch.iter().fold(client.describe_tags(), |request, name| {
+            request.load_balancer_names(*name)
+        });
+        async move {
+            request.send().await.map(|out| {
+                out.tag_descriptions()
+                    .iter()
+                    .filter_map(|description| {
+                        let name = description.load_balancer_name()?;
+                        let set = description
+                            .tags()
+                            .iter()
+                            .map(|t| (t.key().to_owned(), t.value().unwrap_or_default().to_owned()))
+                            .collect();
+                        Some((name.to_owned(), set))
+                    })
+                    .collect()
+            })
         }
-        match request.send().await {
-            Ok(out) => {
-                for description in out.tag_descriptions() {
-                    let Some(name) = description.load_balancer_name() else {
-                        continue;
-                    };
-                    let set = description
-                        .tags()
-                        .iter()
-                        .map(|t| (t.key().to_owned(), t.value().unwrap_or_default().to_owned()))
-                        .collect();
-                    tags.insert(name.to_owned(), set);
-                }
-            }
-            Err(err) => {
-                for name in batch {
-                    ctx.fail(
-                        LOAD_BALANCER,
-                        &ctx.region,
-                        "elasticloadbalancing:DescribeTags",
-                        Some(&arn(ctx, name)),
-                        &err,
-                    );
-                }
-            }
-        }
-    }
-    tags
+    };
+    tags_in_batches(names, TAG_BATCH, read, |name, err| {
+        ctx.fail(
+            LOAD_BALANCER,
+            &ctx.region,
+            "elasticloadbalancing:DescribeTags",
+            Some(&arn(ctx, name)),
+            err,
+        );
+    })
+    .await
 }
 
 async fn load_balancer(

@@ -3,7 +3,7 @@
 //! (protocols, TLS policies, certificates, default actions) and attributes
 //! (access logs, deletion protection, header and desync handling).
 
-use super::util::{put, rfc3339, text};
+use super::util::{put, rfc3339, tags_in_batches, text};
 use crate::calls::client;
 use crate::context::RegionCtx;
 use aws_sdk_elasticloadbalancingv2::Client;
@@ -71,45 +71,42 @@ async fn tags(
     client: &Client,
     arns: &[&str],
 ) -> HashMap<String, BTreeMap<String, String>> {
-    let mut tags = HashMap::new();
-    for batch in arns.chunks(TAG_BATCH) {
-        let mut request = client.describe_tags();
-        for arn in batch {
-            request = request.resource_arns(*arn);
+    let read = |batch: &[&str]| {
+        let request = batch.iter().fold(client.describe_tags(), |request, arn| {
+            request.resource_arns(*arn)
+        });
+        async move {
+            request.send().await.map(|out| {
+                out.tag_descriptions()
+                    .iter()
+                    .filter_map(|description| {
+                        let arn = description.resource_arn()?;
+                        let set = description
+                            .tags()
+                            .iter()
+                            .filter_map(|t| {
+                                Some((
+                                    t.key()?.to_owned(),
+                                    t.value().unwrap_or_default().to_owned(),
+                                ))
+                            })
+                            .collect();
+                        Some((arn.to_owned(), set))
+                    })
+                    .collect()
+            })
         }
-        match request.send().await {
-            Ok(out) => {
-                for description in out.tag_descriptions() {
-                    let Some(arn) = description.resource_arn() else {
-                        continue;
-                    };
-                    let set = description
-                        .tags()
-                        .iter()
-                        .filter_map(|t| {
-                            Some((
-                                t.key()?.to_owned(),
-                                t.value().unwrap_or_default().to_owned(),
-                            ))
-                        })
-                        .collect();
-                    tags.insert(arn.to_owned(), set);
-                }
-            }
-            Err(err) => {
-                for arn in batch {
-                    ctx.fail(
-                        LOAD_BALANCER,
-                        &ctx.region,
-                        "elasticloadbalancing:DescribeTags",
-                        Some(arn),
-                        &err,
-                    );
-                }
-            }
-        }
-    }
-    tags
+    };
+    tags_in_batches(arns, TAG_BATCH, read, |arn, err| {
+        ctx.fail(
+            LOAD_BALANCER,
+            &ctx.region,
+            "elasticloadbalancing:DescribeTags",
+            Some(arn),
+            err,
+        );
+    })
+    .await
 }
 
 async fn load_balancer(

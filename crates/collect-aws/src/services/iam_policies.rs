@@ -4,7 +4,7 @@
 //! holders of the AWS managed AWSSupportAccess policy
 //! (`aws.iam.support_access`).
 
-use super::iam_principals::{ErrorLike, attached, inline, policy_document, tags};
+use super::iam_principals::{ErrorLike, PolicyCalls, policy_document, principal_policies, tags};
 use super::util::{put, rfc3339, text};
 use crate::context::RegionCtx;
 use aws_sdk_iam::Client;
@@ -152,47 +152,43 @@ async fn group_record(ctx: &RegionCtx, client: &Client, group: aws_sdk_iam::type
         }
         Err(err) => fail("iam:GetGroup", &err),
     }
-    match client
+    let listed_attached = client
         .list_attached_group_policies()
         .group_name(&name)
         .into_paginator()
         .items()
         .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(policies) => {
-            config.insert("attached_policies".into(), attached(&policies));
-        }
-        Err(err) => fail("iam:ListAttachedGroupPolicies", &err),
-    }
-    match client
+        .collect::<Result<Vec<_>, _>>();
+    let listed_inline = client
         .list_group_policies()
         .group_name(&name)
         .into_paginator()
         .items()
         .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(names) => {
-            let get = |policy: String| {
-                let request = client
-                    .get_group_policy()
-                    .group_name(&name)
-                    .policy_name(policy);
-                async move {
-                    request
-                        .send()
-                        .await
-                        .map(|out| out.policy_document().to_owned())
-                }
-            };
-            let list = inline(names, get, |err| fail("iam:GetGroupPolicy", err)).await;
-            config.insert("inline_policies".into(), list);
+        .collect::<Result<Vec<_>, _>>();
+    let get = |policy: String| {
+        let request = client
+            .get_group_policy()
+            .group_name(&name)
+            .policy_name(policy);
+        async move {
+            request
+                .send()
+                .await
+                .map(|out| out.policy_document().to_owned())
         }
-        Err(err) => fail("iam:ListGroupPolicies", &err),
-    }
+    };
+    let calls = PolicyCalls {
+        actions: [
+            "iam:ListAttachedGroupPolicies",
+            "iam:ListGroupPolicies",
+            "iam:GetGroupPolicy",
+        ],
+        listed_attached,
+        listed_inline,
+        get,
+    };
+    principal_policies(&mut config, calls, &fail).await;
     ctx.emit(
         GROUP,
         "global",

@@ -8,7 +8,7 @@ use aws_sdk_iam::Client;
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 use posture_collect::for_each_bounded;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 
 const USER: &str = "aws.iam.user";
@@ -190,47 +190,43 @@ async fn user(
         }
         Err(err) => fail("iam:ListGroupsForUser", &err),
     }
-    match client
+    let listed_attached = client
         .list_attached_user_policies()
         .user_name(&name)
         .into_paginator()
         .items()
         .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(policies) => {
-            config.insert("attached_policies".into(), attached(&policies));
-        }
-        Err(err) => fail("iam:ListAttachedUserPolicies", &err),
-    }
-    match client
+        .collect::<Result<Vec<_>, _>>();
+    let listed_inline = client
         .list_user_policies()
         .user_name(&name)
         .into_paginator()
         .items()
         .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(names) => {
-            let get = |policy: String| {
-                let request = client
-                    .get_user_policy()
-                    .user_name(&name)
-                    .policy_name(policy);
-                async move {
-                    request
-                        .send()
-                        .await
-                        .map(|out| out.policy_document().to_owned())
-                }
-            };
-            let list = inline(names, get, |err| fail("iam:GetUserPolicy", err)).await;
-            config.insert("inline_policies".into(), list);
+        .collect::<Result<Vec<_>, _>>();
+    let get = |policy: String| {
+        let request = client
+            .get_user_policy()
+            .user_name(&name)
+            .policy_name(policy);
+        async move {
+            request
+                .send()
+                .await
+                .map(|out| out.policy_document().to_owned())
         }
-        Err(err) => fail("iam:ListUserPolicies", &err),
-    }
+    };
+    let calls = PolicyCalls {
+        actions: [
+            "iam:ListAttachedUserPolicies",
+            "iam:ListUserPolicies",
+            "iam:GetUserPolicy",
+        ],
+        listed_attached,
+        listed_inline,
+        get,
+    };
+    principal_policies(&mut config, calls, &fail).await;
     let user_tags = match client
         .list_user_tags()
         .user_name(&name)
@@ -306,47 +302,43 @@ async fn role(ctx: &RegionCtx, client: &Client, role: aws_sdk_iam::types::Role) 
         }
         Err(err) => fail("iam:GetRole", &err),
     }
-    match client
+    let listed_attached = client
         .list_attached_role_policies()
         .role_name(&name)
         .into_paginator()
         .items()
         .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(policies) => {
-            config.insert("attached_policies".into(), attached(&policies));
-        }
-        Err(err) => fail("iam:ListAttachedRolePolicies", &err),
-    }
-    match client
+        .collect::<Result<Vec<_>, _>>();
+    let listed_inline = client
         .list_role_policies()
         .role_name(&name)
         .into_paginator()
         .items()
         .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(names) => {
-            let get = |policy: String| {
-                let request = client
-                    .get_role_policy()
-                    .role_name(&name)
-                    .policy_name(policy);
-                async move {
-                    request
-                        .send()
-                        .await
-                        .map(|out| out.policy_document().to_owned())
-                }
-            };
-            let list = inline(names, get, |err| fail("iam:GetRolePolicy", err)).await;
-            config.insert("inline_policies".into(), list);
+        .collect::<Result<Vec<_>, _>>();
+    let get = |policy: String| {
+        let request = client
+            .get_role_policy()
+            .role_name(&name)
+            .policy_name(policy);
+        async move {
+            request
+                .send()
+                .await
+                .map(|out| out.policy_document().to_owned())
         }
-        Err(err) => fail("iam:ListRolePolicies", &err),
-    }
+    };
+    let calls = PolicyCalls {
+        actions: [
+            "iam:ListAttachedRolePolicies",
+            "iam:ListRolePolicies",
+            "iam:GetRolePolicy",
+        ],
+        listed_attached,
+        listed_inline,
+        get,
+    };
+    principal_policies(&mut config, calls, &fail).await;
     ctx.emit(ROLE, "global", id, name, role_tags, Value::Object(config))
         .await;
 }
@@ -432,36 +424,61 @@ pub async fn root_user(ctx: &RegionCtx, client: &Client, report: Option<&HashMap
     .await;
 }
 
-/// `attached_policies`: managed policies as `{arn, name}`.
-pub(super) fn attached(policies: &[aws_sdk_iam::types::AttachedPolicy]) -> Value {
-    policies
-        .iter()
-        .map(|p| json!({"arn": p.policy_arn(), "name": p.policy_name()}))
-        .collect()
+/// The calls that read one user's, role's or group's policies: its
+/// attached managed policies, the names of its inline policies, and each
+/// inline policy's document by name; with the IAM actions of those calls
+/// (`ListAttached*Policies`, `List*Policies`, `Get*Policy`).
+pub(super) struct PolicyCalls<A, I, G> {
+    pub actions: [&'static str; 3],
+    pub listed_attached: A,
+    pub listed_inline: I,
+    pub get: G,
 }
 
-/// `inline_policies`: each named policy with its parsed document. A policy
-/// whose document cannot be read is left out and its error recorded.
-pub(super) async fn inline<G, F, E>(
-    names: Vec<String>,
-    get: G,
-    fail: impl Fn(&dyn ErrorLike),
-) -> Value
-where
-    G: Fn(String) -> F,
-    F: std::future::Future<Output = Result<String, E>>,
-    E: ErrorLike,
+/// Reads a principal's policies into `config`: `attached_policies`
+/// (managed policies as `{arn, name}`) and `inline_policies` (each named
+/// policy with its parsed document). A list that fails leaves its field
+/// out; an inline policy whose document cannot be read is left out. Each
+/// failed call is recorded through `fail` under its action.
+pub(super) async fn principal_policies<A, EA, I, EI, G, FG, EG>(
+    config: &mut Map<String, Value>,
+    calls: PolicyCalls<A, I, G>,
+    fail: impl Fn(&str, &dyn ErrorLike),
+) where
+    A: Future<Output = Result<Vec<aws_sdk_iam::types::AttachedPolicy>, EA>>,
+    EA: ErrorLike,
+    I: Future<Output = Result<Vec<String>, EI>>,
+    EI: ErrorLike,
+    G: Fn(String) -> FG,
+    FG: Future<Output = Result<String, EG>>,
+    EG: ErrorLike,
 {
-    let mut list = Vec::new();
-    for name in names {
-        match get(name.clone()).await {
-            Ok(document) => {
-                list.push(json!({"name": name, "document": policy_document(&document)}))
-            }
-            Err(err) => fail(&err),
+    let [list_attached, list_inline, get_inline] = calls.actions;
+    match calls.listed_attached.await {
+        Ok(policies) => {
+            let policies = policies
+                .iter()
+                .map(|p| json!({"arn": p.policy_arn(), "name": p.policy_name()}))
+                .collect();
+            config.insert("attached_policies".into(), policies);
         }
+        Err(err) => fail(list_attached, &err),
     }
-    Value::Array(list)
+    match calls.listed_inline.await {
+        Ok(names) => {
+            let mut list = Vec::new();
+            for name in names {
+                match (calls.get)(name.clone()).await {
+                    Ok(document) => {
+                        list.push(json!({"name": name, "document": policy_document(&document)}))
+                    }
+                    Err(err) => fail(get_inline, &err),
+                }
+            }
+            config.insert("inline_policies".into(), Value::Array(list));
+        }
+        Err(err) => fail(list_inline, &err),
+    }
 }
 
 /// Lets one closure record errors of any SDK operation's type.

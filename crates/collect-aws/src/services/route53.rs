@@ -2,7 +2,7 @@
 //! public and private zone with its tags, its DNS query logging
 //! configurations and, for public zones, its DNSSEC signing status.
 
-use super::util::text;
+use super::util::{tags_in_batches, text};
 use crate::calls::client;
 use crate::context::RegionCtx;
 use aws_sdk_route53::Client;
@@ -109,47 +109,45 @@ async fn tags(
     client: &Client,
     ids: &[&str],
 ) -> HashMap<String, BTreeMap<String, String>> {
-    let mut tags = HashMap::new();
-    for batch in ids.chunks(TAG_BATCH) {
-        let mut request = client
-            .list_tags_for_resources()
-            .resource_type(TagResourceType::Hostedzone);
-        for id in batch {
-            request = request.resource_ids(*id);
+    let read = |batch: &[&str]| {
+        let request = batch.iter().fold(
+            client
+                .list_tags_for_resources()
+                .resource_type(TagResourceType::Hostedzone),
+            |request, id| request.resource_ids(*id),
+        );
+        async move {
+            request.send().await.map(|out| {
+                out.resource_tag_sets()
+                    .iter()
+                    .filter_map(|set| {
+                        let id = set.resource_id()?;
+                        let pairs = set
+                            .tags()
+                            .iter()
+                            .filter_map(|t| {
+                                Some((
+                                    t.key()?.to_owned(),
+                                    t.value().unwrap_or_default().to_owned(),
+                                ))
+                            })
+                            .collect();
+                        Some((id.to_owned(), pairs))
+                    })
+                    .collect()
+            })
         }
-        match request.send().await {
-            Ok(out) => {
-                for set in out.resource_tag_sets() {
-                    let Some(id) = set.resource_id() else {
-                        continue;
-                    };
-                    let pairs = set
-                        .tags()
-                        .iter()
-                        .filter_map(|t| {
-                            Some((
-                                t.key()?.to_owned(),
-                                t.value().unwrap_or_default().to_owned(),
-                            ))
-                        })
-                        .collect();
-                    tags.insert(id.to_owned(), pairs);
-                }
-            }
-            Err(err) => {
-                for id in batch {
-                    ctx.fail(
-                        HOSTED_ZONE,
-                        GLOBAL,
-                        "route53:ListTagsForResources",
-                        Some(&arn(ctx, id)),
-                        &err,
-                    );
-                }
-            }
-        }
-    }
-    tags
+    };
+    tags_in_batches(ids, TAG_BATCH, read, |id, err| {
+        ctx.fail(
+            HOSTED_ZONE,
+            GLOBAL,
+            "route53:ListTagsForResources",
+            Some(&arn(ctx, id)),
+            err,
+        );
+    })
+    .await
 }
 
 async fn hosted_zone(

@@ -1,9 +1,11 @@
 //! Helpers every service collector shares: turning SDK values into the
-//! JSON fields of a record without guessing at what the API left out.
+//! JSON fields of a record without guessing at what the API left out, and
+//! reading tags in batches.
 
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
 
 /// An SDK timestamp as RFC 3339, UTC.
 pub(crate) fn rfc3339(t: &DateTime) -> Option<String> {
@@ -38,4 +40,32 @@ pub(crate) fn rfc3339_text(text: &str) -> Option<String> {
     let parsed = chrono::DateTime::parse_from_rfc3339(text).ok()?;
     let time = DateTime::from_secs_and_nanos(parsed.timestamp(), parsed.timestamp_subsec_nanos());
     rfc3339(&time)
+}
+
+/// The tags of many resources, by key, read `batch` keys per call (the
+/// API's limit): `read` asks for one batch and returns its `(key, tags)`
+/// pairs. A batch that cannot be read is recorded by `failed` on each of
+/// its keys, which then have no entry.
+pub(crate) async fn tags_in_batches<'k, R, F, E>(
+    keys: &[&'k str],
+    batch: usize,
+    read: R,
+    failed: impl Fn(&str, &E),
+) -> HashMap<String, BTreeMap<String, String>>
+where
+    R: Fn(&[&'k str]) -> F,
+    F: Future<Output = Result<Vec<(String, BTreeMap<String, String>)>, E>>,
+{
+    let mut tags = HashMap::new();
+    for keys in keys.chunks(batch) {
+        match read(keys).await {
+            Ok(sets) => tags.extend(sets),
+            Err(err) => {
+                for key in keys {
+                    failed(key, &err);
+                }
+            }
+        }
+    }
+    tags
 }

@@ -176,10 +176,88 @@ pub fn missing(
         .collect()
 }
 
+/// The embedded catalogue, loaded once per test binary.
+pub fn catalog() -> &'static posture_catalog::Catalog {
+    static CATALOG: std::sync::OnceLock<posture_catalog::Catalog> = std::sync::OnceLock::new();
+    CATALOG
+        .get_or_init(|| posture_catalog::Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}")))
+}
+
+/// Every record validates against the embedded catalogue's schema of its
+/// kind and lacks exactly the fields `expected_missing` names for it
+/// (nested ones included; the order does not matter).
+pub fn assert_schemas(
+    resources: &[posture_model::Resource],
+    expected_missing: impl Fn(&posture_model::Resource) -> Vec<&'static str>,
+) {
+    for resource in resources {
+        let schema = catalog()
+            .kind(&resource.kind)
+            .unwrap_or_else(|| panic!("{} has no schema", resource.kind));
+        schema
+            .validate(&resource.config)
+            .unwrap_or_else(|e| panic!("{}: {e}", resource.id));
+        let mut missing = missing(schema, &resource.config);
+        missing.sort_unstable();
+        let mut expected = expected_missing(resource);
+        expected.sort_unstable();
+        assert_eq!(
+            missing, expected,
+            "{} lacks fields: {:#?}",
+            resource.id, resource.config
+        );
+    }
+}
+
+/// Every record is of one of `kinds`.
+pub fn assert_only_kinds(resources: &[posture_model::Resource], kinds: &[&str]) {
+    for resource in resources {
+        assert!(
+            kinds.contains(&resource.kind.as_str()),
+            "{} is of {}, not one of {kinds:?}",
+            resource.id,
+            resource.kind
+        );
+    }
+}
+
+/// Every one of `kinds` has at least one record.
+pub fn assert_collected(resources: &[posture_model::Resource], kinds: &[&str]) {
+    for kind in kinds {
+        assert!(
+            resources.iter().any(|r| r.kind.as_str() == *kind),
+            "no {kind} collected"
+        );
+    }
+}
+
+/// Each (control, record, expected status) judged by the embedded
+/// catalogue; panics listing every mismatch at once.
+pub fn assert_verdicts(cases: &[(&str, &posture_model::Resource, posture_model::Status)]) {
+    let mismatches: Vec<String> = cases
+        .iter()
+        .filter_map(|(control, resource, expected)| {
+            let actual = evaluate(control, resource);
+            (actual != *expected).then(|| {
+                format!(
+                    "{control} on {} in {}: {actual:?}, expected {expected:?}",
+                    resource.name, resource.region
+                )
+            })
+        })
+        .collect();
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} verdicts differ:\n{}",
+        mismatches.len(),
+        cases.len(),
+        mismatches.join("\n")
+    );
+}
+
 /// The status control `control_id` of the embedded catalogue gives `resource`.
 pub fn evaluate(control_id: &str, resource: &posture_model::Resource) -> posture_model::Status {
-    let catalog = posture_catalog::Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}"));
-    let control = catalog
+    let control = catalog()
         .control(control_id)
         .unwrap_or_else(|| panic!("no control {control_id}"));
     assert_eq!(
