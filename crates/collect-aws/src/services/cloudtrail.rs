@@ -2,7 +2,7 @@
 //! selector summary and destination bucket settings (`aws.cloudtrail.trail`),
 //! and one account-wide summary of every trail (`aws.cloudtrail.account_trails`).
 
-use super::util::{put, rfc3339};
+use super::util::{non_empty_text, put, rfc3339};
 use crate::calls::client;
 use crate::context::RegionCtx;
 use crate::errors::code;
@@ -35,11 +35,6 @@ pub const ACCOUNT_ACTIONS: &[&str] = &[
 
 const TRAIL: &str = "aws.cloudtrail.trail";
 const ACCOUNT: &str = "aws.cloudtrail.account_trails";
-
-fn text(v: Option<&str>) -> Value {
-    v.filter(|s| !s.is_empty())
-        .map_or(Value::Null, |s| Value::String(s.to_owned()))
-}
 
 /// The trails whose home region is `region`.
 pub(crate) async fn home_trails(client: &Client) -> Result<Vec<Trail>, aws_sdk_cloudtrail::Error> {
@@ -145,7 +140,7 @@ pub(crate) async fn facts(ctx: &RegionCtx, client: &Client, kind: &str, trail: &
             );
             status.insert(
                 "latest_delivery_error".into(),
-                text(out.latest_delivery_error()),
+                non_empty_text(out.latest_delivery_error()),
             );
             status.insert(
                 "latest_cloudwatch_logs_delivery_time".into(),
@@ -153,7 +148,7 @@ pub(crate) async fn facts(ctx: &RegionCtx, client: &Client, kind: &str, trail: &
             );
             status.insert(
                 "latest_cloudwatch_logs_delivery_error".into(),
-                text(out.latest_cloud_watch_logs_delivery_error()),
+                non_empty_text(out.latest_cloud_watch_logs_delivery_error()),
             );
             facts.status = Some(status);
         }
@@ -238,16 +233,22 @@ pub async fn collect(ctx: RegionCtx) {
             trail.has_insight_selectors(),
         );
         put(&mut config, "s3_bucket_name", trail.s3_bucket_name());
-        config.insert("kms_key_id".into(), text(trail.kms_key_id()));
-        config.insert("s3_key_prefix".into(), text(trail.s3_key_prefix()));
-        config.insert("sns_topic_arn".into(), text(trail.sns_topic_arn()));
+        config.insert("kms_key_id".into(), non_empty_text(trail.kms_key_id()));
+        config.insert(
+            "s3_key_prefix".into(),
+            non_empty_text(trail.s3_key_prefix()),
+        );
+        config.insert(
+            "sns_topic_arn".into(),
+            non_empty_text(trail.sns_topic_arn()),
+        );
         config.insert(
             "cloudwatch_logs_log_group_arn".into(),
-            text(trail.cloud_watch_logs_log_group_arn()),
+            non_empty_text(trail.cloud_watch_logs_log_group_arn()),
         );
         config.insert(
             "cloudwatch_logs_role_arn".into(),
-            text(trail.cloud_watch_logs_role_arn()),
+            non_empty_text(trail.cloud_watch_logs_role_arn()),
         );
         if let Some(status) = facts.status {
             config.extend(status);

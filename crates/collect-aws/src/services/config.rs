@@ -1,7 +1,7 @@
 //! AWS Config: the customer managed configuration recorder of each region
 //! (`aws.config.recorder`), one record per region even when none exists.
 
-use super::util::rfc3339;
+use super::util::{rfc3339, text};
 use crate::calls::client;
 use crate::context::RegionCtx;
 use serde_json::{Map, Value};
@@ -16,10 +16,6 @@ pub const ACTIONS: &[&str] = &[
 ];
 
 const RECORDER: &str = "aws.config.recorder";
-
-fn text(v: Option<&str>) -> Value {
-    v.map_or(Value::Null, |s| Value::String(s.to_owned()))
-}
 
 pub async fn collect(ctx: RegionCtx) {
     if !ctx.wants(RECORDER) {

@@ -26,6 +26,12 @@ pub(crate) fn text(value: Option<&str>) -> Value {
     value.map_or(Value::Null, |s| Value::String(s.to_owned()))
 }
 
+/// Like [`text`], and an empty string is null too: for APIs that send ""
+/// for "none".
+pub(crate) fn non_empty_text(value: Option<&str>) -> Value {
+    text(value.filter(|s| !s.is_empty()))
+}
+
 /// Parses a JSON policy document returned as a string (URL-decoded already);
 /// `null` when absent or not JSON.
 pub(crate) fn json_document(document: Option<&str>) -> Value {
