@@ -1,0 +1,1 @@
+//! posture serve (being written)
