@@ -29,6 +29,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// The principal of an unexpired token with this hash.
     fn principal_by_token(&self, hash: &str, now: Timestamp) -> Result<Principal>;
     fn revoke_token(&self, tenant: TenantId, user: i64, token: i64) -> Result<()>;
+    /// Ends the session or token with this hash (logout); unknown hashes
+    /// are not an error.
+    fn delete_token_by_hash(&self, hash: &str) -> Result<()>;
 
     // --- connectors -------------------------------------------------------
 
@@ -39,8 +42,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn connectors(&self, tenant: TenantId, provider: Option<Provider>) -> Result<Vec<Connector>>;
     /// Sets the state (and, on a sync, `last_synced_on` and `total_assets`)
     /// and appends it to the history.
-    fn set_connector_state(&self, tenant: TenantId, id: i64, change: &StateChange)
-    -> Result<Connector>;
+    fn set_connector_state(
+        &self,
+        tenant: TenantId,
+        id: i64,
+        change: &StateChange,
+    ) -> Result<Connector>;
     /// Removes the connector with its reports and their results; its state
     /// history stays (billing), marked deleted.
     fn delete_connector(&self, tenant: TenantId, id: i64, at: Timestamp) -> Result<()>;
