@@ -27,6 +27,115 @@ pub enum Command {
     /// Inspect and lint the catalogue of controls, policies and mandates.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Run the service: the REST API, the job workers and the retention schedule.
+    Serve(Box<ServeArgs>),
+    /// Run job workers only (report runs, connector checks, retention), beside `serve`.
+    Worker(Box<WorkerArgs>),
+    /// Create tenants, users and API tokens in the service's store.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// Where the service keeps its data and how it reaches clouds.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// The database, uploaded inventories and run spools live here.
+    #[arg(long, env = "POSTURE_DATA_DIR", default_value = "posture-data", value_name = "DIR")]
+    pub data_dir: PathBuf,
+    /// Base64 of the 32-byte key that encrypts connector credentials at rest.
+    /// Default: DATA_DIR/secret.key, created on first start.
+    #[arg(long, env = "POSTURE_SECRET_KEY", hide_env_values = true, value_name = "BASE64")]
+    pub secret_key: Option<String>,
+    /// The platform's AWS account that customers' roles trust (shown by create-details).
+    #[arg(long, env = "POSTURE_PLATFORM_AWS_ACCOUNT", default_value = "000000000000", value_name = "ACCOUNT")]
+    pub platform_aws_account: String,
+    /// Send AWS calls to an emulator (moto, LocalStack) instead of AWS.
+    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub aws_endpoint_url: Option<String>,
+    /// Regions report runs read (comma-separated); default: every enabled region.
+    #[arg(long, env = "POSTURE_AWS_REGIONS", value_delimiter = ',', value_name = "REGIONS")]
+    pub aws_regions: Vec<String>,
+    /// Region x service tasks (and per-task resource reads) a run does at once.
+    #[arg(long, default_value_t = 8)]
+    pub collect_concurrency: usize,
+    /// Days report data is kept (13 months by default).
+    #[arg(long, env = "POSTURE_RETENTION_DAYS", default_value_t = 403)]
+    pub retention_days: u32,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "POSTURE_LOG_JSON")]
+    pub log_json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "POSTURE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Job workers in this process (0: leave jobs to `posture worker`).
+    #[arg(long, default_value_t = 2)]
+    pub workers: usize,
+    /// Load a demo tenant with the bundled sample estate and its reports.
+    #[arg(long)]
+    pub demo: bool,
+    /// The first admin's email, when the store is new.
+    #[arg(long, env = "POSTURE_ADMIN_EMAIL", default_value = "admin@posture.local")]
+    pub admin_email: String,
+    /// Largest request body, in bytes (inventory uploads excepted).
+    #[arg(long, default_value_t = 1024 * 1024)]
+    pub body_limit_bytes: usize,
+    /// Largest inventory upload, in bytes.
+    #[arg(long, default_value_t = 512 * 1024 * 1024)]
+    pub upload_limit_bytes: usize,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Workers in this process.
+    #[arg(long, default_value_t = 2)]
+    pub workers: usize,
+    /// Run the jobs that are due, then exit.
+    #[arg(long)]
+    pub once: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a tenant.
+    CreateTenant {
+        name: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Create a user with a generated password and a first API token (printed once).
+    CreateUser {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum, default_value_t = RoleArg::Viewer)]
+        role: RoleArg,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Create an API token for a user (printed once).
+    CreateToken {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "api token")]
+        name: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Viewer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

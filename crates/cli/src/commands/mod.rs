@@ -1,9 +1,11 @@
 //! One module per subcommand.
 
+pub mod admin;
 pub mod aws;
 pub mod catalog;
 pub mod collect;
 pub mod scan;
+pub mod serve;
 
 use anyhow::Context as _;
 use posture_catalog::{Catalog, Level, source};
