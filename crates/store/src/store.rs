@@ -39,8 +39,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn connectors(&self, tenant: TenantId, provider: Option<Provider>) -> Result<Vec<Connector>>;
     /// Sets the state (and, on a sync, `last_synced_on` and `total_assets`)
     /// and appends it to the history.
-    fn set_connector_state(&self, tenant: TenantId, id: i64, change: &StateChange)
-    -> Result<Connector>;
+    fn set_connector_state(
+        &self,
+        tenant: TenantId,
+        id: i64,
+        change: &StateChange,
+    ) -> Result<Connector>;
     /// Removes the connector with its reports and their results; its state
     /// history stays (billing), marked deleted.
     fn delete_connector(&self, tenant: TenantId, id: i64, at: Timestamp) -> Result<()>;
