@@ -29,6 +29,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// The principal of an unexpired token with this hash.
     fn principal_by_token(&self, hash: &str, now: Timestamp) -> Result<Principal>;
     fn revoke_token(&self, tenant: TenantId, user: i64, token: i64) -> Result<()>;
+    /// Ends the session or token with this hash (logout); unknown hashes
+    /// are not an error.
+    fn delete_token_by_hash(&self, hash: &str) -> Result<()>;
 
     // --- connectors -------------------------------------------------------
 

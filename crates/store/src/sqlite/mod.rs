@@ -208,6 +208,10 @@ impl Store for SqliteStore {
         self.write(|c| tenants::revoke_token(c, tenant, user, token))
     }
 
+    fn delete_token_by_hash(&self, hash: &str) -> Result<()> {
+        self.write(|c| tenants::delete_token_by_hash(c, hash))
+    }
+
     fn create_connector(&self, connector: &NewConnector) -> Result<Connector> {
         self.write(|c| connectors::create(c, connector))
     }

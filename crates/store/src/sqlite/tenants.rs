@@ -183,3 +183,8 @@ pub(crate) fn revoke_token(c: &Connection, tenant: TenantId, user: i64, token: i
     }
     Ok(())
 }
+
+pub(crate) fn delete_token_by_hash(c: &Connection, hash: &str) -> Result<()> {
+    c.execute("DELETE FROM tokens WHERE hash = ?1", params![hash])?;
+    Ok(())
+}
