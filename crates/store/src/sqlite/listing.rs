@@ -15,7 +15,7 @@
 //! every change to a listed resource's list columns bumps in the same
 //! transaction, and is built from and used with the caller's read
 //! snapshot: it is exact, never stale. Publishing rebuilds the tenant's
-//! copy (`warm`); other changes rebuild it at the next list (about two
+//! copy (`warm`); other changes rebuild it at the next list (one to two
 //! seconds per million resources).
 
 use crate::store::Result;
