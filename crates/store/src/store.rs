@@ -109,6 +109,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Summary figures over everything the query's filters match (its page
     /// ignored).
     fn resource_totals(&self, tenant: TenantId, query: &ResourceQuery) -> Result<ResourceTotals>;
+    /// Every resource the query's filters and search match, in its sort
+    /// order (its page ignored), handed to `each` one at a time rather
+    /// than collected: the CSV export of a list of any size. Stops when
+    /// `each` returns false; returns how many rows `each` was given.
+    fn export_resources(
+        &self,
+        tenant: TenantId,
+        query: &ResourceQuery,
+        each: &mut dyn FnMut(ResourceRow) -> bool,
+    ) -> Result<u64>;
     fn resource(&self, tenant: TenantId, id: i64) -> Result<(ResourceRow, serde_json::Value)>;
     /// The resource's evaluations in every report's current results.
     fn resource_evaluations(

@@ -64,6 +64,11 @@ fn staging_is_invisible_and_clearable() {
     with_store(conformance::staging_is_invisible_and_clearable);
 }
 
+#[test]
+fn paging_and_export() {
+    with_store(conformance::paging_and_export);
+}
+
 /// The checks also pass one after another on one store, as they must on a
 /// shared PostgreSQL.
 #[test]

@@ -12,12 +12,14 @@
 
 mod fixtures;
 mod lifecycle;
+mod paging;
 mod rules;
 mod story;
 mod story_queries;
 
 pub use fixtures::*;
 pub use lifecycle::*;
+pub use paging::paging_and_export;
 pub use rules::*;
 pub use story::story;
 
@@ -35,4 +37,5 @@ pub fn run_all(store: &dyn Store) {
     delete_connector_cascades(store);
     delete_report_keeps_connector(store);
     staging_is_invisible_and_clearable(store);
+    paging_and_export(store);
 }

@@ -342,7 +342,10 @@ pub fn tokens_expire(store: &dyn Store) {
     let (_, logged_in) = token(TokenKind::Session, Some(t + minutes(30)));
     must("logout", store.delete_token_by_hash(&logged_in));
     assert_not_found("logged out", store.principal_by_token(&logged_in, t));
-    must("logout of an unknown token", store.delete_token_by_hash("no-such-hash"));
+    must(
+        "logout of an unknown token",
+        store.delete_token_by_hash("no-such-hash"),
+    );
     assert!(
         store
             .create_token(&NewToken {

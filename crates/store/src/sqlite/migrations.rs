@@ -203,6 +203,101 @@ CREATE TABLE jobs (
 CREATE INDEX jobs_due ON jobs(not_before);
 CREATE INDEX jobs_subject ON jobs(kind, subject);
 "#,
+    // 2: what lets the resource list answer a million resources in
+    // milliseconds (see `resources` and `listing`).
+    r#"
+-- The listed resources (current > 0) counted and summed per filter value,
+-- so a list's total and its summary figures never scan resources. Kept by
+-- the triggers below, whatever statement changes a resource.
+CREATE TABLE resource_groups (
+    tenant INTEGER NOT NULL,
+    provider TEXT NOT NULL,
+    cloud_account TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    resources INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    passed INTEGER NOT NULL,
+    PRIMARY KEY (tenant, provider, cloud_account, kind)
+) WITHOUT ROWID;
+INSERT INTO resource_groups
+SELECT tenant, provider, cloud_account, kind, count(*), sum(failed), sum(passed)
+FROM resources WHERE current > 0 GROUP BY tenant, provider, cloud_account, kind;
+
+-- Bumped by every change to what the list filters, searches and sorts on
+-- (which resources are listed, and their list columns), in the transaction
+-- making it: a tenant's in-memory listing is current exactly when its
+-- version is.
+CREATE TABLE resource_versions (
+    tenant INTEGER PRIMARY KEY,
+    version INTEGER NOT NULL
+);
+
+CREATE TRIGGER resources_listed_insert AFTER INSERT ON resources
+WHEN new.current > 0
+BEGIN
+    INSERT INTO resource_groups
+    VALUES (new.tenant, new.provider, new.cloud_account, new.kind, 1, new.failed, new.passed)
+    ON CONFLICT (tenant, provider, cloud_account, kind) DO UPDATE SET
+        resources = resources + 1,
+        failed = failed + excluded.failed,
+        passed = passed + excluded.passed;
+    INSERT INTO resource_versions VALUES (new.tenant, 1)
+    ON CONFLICT (tenant) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER resources_listed_delete AFTER DELETE ON resources
+WHEN old.current > 0
+BEGIN
+    UPDATE resource_groups SET
+        resources = resources - 1,
+        failed = failed - old.failed,
+        passed = passed - old.passed
+    WHERE tenant = old.tenant AND provider = old.provider
+      AND cloud_account = old.cloud_account AND kind = old.kind;
+    DELETE FROM resource_groups
+    WHERE tenant = old.tenant AND provider = old.provider
+      AND cloud_account = old.cloud_account AND kind = old.kind AND resources = 0;
+    INSERT INTO resource_versions VALUES (old.tenant, 1)
+    ON CONFLICT (tenant) DO UPDATE SET version = version + 1;
+END;
+
+-- Recomputing counters rewrites every affected resource; those whose
+-- list columns stay as they were cost nothing here.
+CREATE TRIGGER resources_listed_update AFTER UPDATE ON resources
+WHEN (old.current > 0 OR new.current > 0) AND NOT (
+    old.current > 0 AND new.current > 0
+    AND old.tenant = new.tenant AND old.provider = new.provider
+    AND old.cloud_account = new.cloud_account AND old.kind = new.kind
+    AND old.failed = new.failed AND old.passed = new.passed
+    AND old.name = new.name AND old.resource_id = new.resource_id
+    AND old.region = new.region AND old.first_discovered = new.first_discovered
+    AND old.last_found = new.last_found)
+BEGIN
+    UPDATE resource_groups SET
+        resources = resources - 1,
+        failed = failed - old.failed,
+        passed = passed - old.passed
+    WHERE old.current > 0 AND tenant = old.tenant AND provider = old.provider
+      AND cloud_account = old.cloud_account AND kind = old.kind;
+    INSERT INTO resource_groups
+    SELECT new.tenant, new.provider, new.cloud_account, new.kind, 1, new.failed, new.passed
+    WHERE new.current > 0
+    ON CONFLICT (tenant, provider, cloud_account, kind) DO UPDATE SET
+        resources = resources + 1,
+        failed = failed + excluded.failed,
+        passed = passed + excluded.passed;
+    DELETE FROM resource_groups
+    WHERE tenant = old.tenant AND provider = old.provider
+      AND cloud_account = old.cloud_account AND kind = old.kind AND resources = 0;
+    INSERT INTO resource_versions VALUES (old.tenant, 1)
+    ON CONFLICT (tenant) DO UPDATE SET version = version + 1;
+    INSERT INTO resource_versions VALUES (new.tenant, 1)
+    ON CONFLICT (tenant) DO UPDATE SET version = version + 1;
+END;
+
+-- A tenant's listed resources in id order, as the search copies them.
+CREATE INDEX resources_listed ON resources(tenant) WHERE current > 0;
+"#,
 ];
 
 /// Brings the database up to the latest schema, one transaction per

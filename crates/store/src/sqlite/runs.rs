@@ -160,7 +160,8 @@ pub(crate) fn stage_evaluations(c: &Connection, run: i64, batch: &[RunEvaluation
     Ok(())
 }
 
-pub(crate) fn publish(c: &Connection, run: i64, outcome: &RunOutcome) -> Result<()> {
+/// Returns the run's tenant.
+pub(crate) fn publish(c: &Connection, run: i64, outcome: &RunOutcome) -> Result<TenantId> {
     unfinished(c, run)?;
     let (tenant, report, previous): (i64, i64, Option<i64>) = c.query_row(
         "SELECT r.tenant, r.id, r.current_run FROM runs u JOIN reports r ON r.id = u.report
@@ -259,7 +260,7 @@ pub(crate) fn publish(c: &Connection, run: i64, outcome: &RunOutcome) -> Result<
     )?;
     clear_staging(c, run)?;
     resources::recompute_affected(c)?;
-    Ok(())
+    Ok(TenantId(tenant))
 }
 
 pub(crate) fn fail(c: &Connection, run: i64, error: &str, at: Timestamp) -> Result<()> {
