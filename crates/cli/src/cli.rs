@@ -40,20 +40,40 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct StoreArgs {
     /// The database, uploaded inventories and run spools live here.
-    #[arg(long, env = "POSTURE_DATA_DIR", default_value = "posture-data", value_name = "DIR")]
+    #[arg(
+        long,
+        env = "POSTURE_DATA_DIR",
+        default_value = "posture-data",
+        value_name = "DIR"
+    )]
     pub data_dir: PathBuf,
     /// Base64 of the 32-byte key that encrypts connector credentials at rest.
     /// Default: DATA_DIR/secret.key, created on first start.
-    #[arg(long, env = "POSTURE_SECRET_KEY", hide_env_values = true, value_name = "BASE64")]
+    #[arg(
+        long,
+        env = "POSTURE_SECRET_KEY",
+        hide_env_values = true,
+        value_name = "BASE64"
+    )]
     pub secret_key: Option<String>,
     /// The platform's AWS account that customers' roles trust (shown by create-details).
-    #[arg(long, env = "POSTURE_PLATFORM_AWS_ACCOUNT", default_value = "000000000000", value_name = "ACCOUNT")]
+    #[arg(
+        long,
+        env = "POSTURE_PLATFORM_AWS_ACCOUNT",
+        default_value = "000000000000",
+        value_name = "ACCOUNT"
+    )]
     pub platform_aws_account: String,
     /// Send AWS calls to an emulator (moto, LocalStack) instead of AWS.
     #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
     pub aws_endpoint_url: Option<String>,
     /// Regions report runs read (comma-separated); default: every enabled region.
-    #[arg(long, env = "POSTURE_AWS_REGIONS", value_delimiter = ',', value_name = "REGIONS")]
+    #[arg(
+        long,
+        env = "POSTURE_AWS_REGIONS",
+        value_delimiter = ',',
+        value_name = "REGIONS"
+    )]
     pub aws_regions: Vec<String>,
     /// Region x service tasks (and per-task resource reads) a run does at once.
     #[arg(long, default_value_t = 8)]
@@ -78,7 +98,11 @@ pub struct ServeArgs {
     #[arg(long)]
     pub demo: bool,
     /// The first admin's email, when the store is new.
-    #[arg(long, env = "POSTURE_ADMIN_EMAIL", default_value = "admin@posture.local")]
+    #[arg(
+        long,
+        env = "POSTURE_ADMIN_EMAIL",
+        default_value = "admin@posture.local"
+    )]
     pub admin_email: String,
     /// Largest request body, in bytes (inventory uploads excepted).
     #[arg(long, default_value_t = 1024 * 1024)]
@@ -102,6 +126,8 @@ pub struct WorkerArgs {
     pub store: StoreArgs,
 }
 
+// The subcommands read as what they do: `posture admin create-tenant`.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
     /// Create a tenant.

@@ -42,7 +42,11 @@ fn serve(data_dir: &std::path::Path, extra: &[&str]) -> Serving {
             .expect("posture serve printed its address")
             .expect("text");
         if let Some(rest) = line.strip_prefix("posture serving on http://") {
-            break rest.split_whitespace().next().expect("an address").to_string();
+            break rest
+                .split_whitespace()
+                .next()
+                .expect("an address")
+                .to_string();
         }
         output.push(line);
     };
@@ -94,7 +98,10 @@ fn terminate(mut serving: Serving) {
             assert!(exit.success(), "graceful shutdown exits 0: {exit}");
             return;
         }
-        assert!(Instant::now() < deadline, "posture serve did not stop on SIGTERM");
+        assert!(
+            Instant::now() < deadline,
+            "posture serve did not stop on SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -111,12 +118,19 @@ fn first_start_prints_credentials_that_work_and_sigterm_stops_cleanly() {
     assert_eq!(body, r#"{"connectors":[]}"#);
     let (status, _) = get(&serving.address, "/cspm/connector", "pst_wrong");
     assert_eq!(status, 401);
-    assert!(dir.path().join("secret.key").exists(), "a key is made on first start");
+    assert!(
+        dir.path().join("secret.key").exists(),
+        "a key is made on first start"
+    );
     terminate(serving);
 
     // A second start reuses the store: no new admin, the token still works.
     let serving = serve(dir.path(), &[]);
-    assert!(serving.output.iter().all(|l| !l.contains("API token:")), "{:?}", serving.output);
+    assert!(
+        serving.output.iter().all(|l| !l.contains("API token:")),
+        "{:?}",
+        serving.output
+    );
     let (status, _) = get(&serving.address, "/cspm/summary", &token);
     assert_eq!(status, 200);
     terminate(serving);
@@ -127,18 +141,44 @@ fn first_start_prints_credentials_that_work_and_sigterm_stops_cleanly() {
         .arg(dir.path())
         .output()
         .expect("run posture admin");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = posture()
-        .args(["admin", "create-user", "--tenant", "globex", "--email", "ops@globex.test", "--role", "viewer", "--data-dir"])
+        .args([
+            "admin",
+            "create-user",
+            "--tenant",
+            "globex",
+            "--email",
+            "ops@globex.test",
+            "--role",
+            "viewer",
+            "--data-dir",
+        ])
         .arg(dir.path())
         .output()
         .expect("run posture admin");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let printed = String::from_utf8_lossy(&out.stdout).into_owned();
     let lines: Vec<String> = printed.lines().map(str::to_string).collect();
     let viewer = field(&lines, "API token:");
     let out = posture()
-        .args(["admin", "create-user", "--tenant", "nope", "--email", "x@y.test", "--data-dir"])
+        .args([
+            "admin",
+            "create-user",
+            "--tenant",
+            "nope",
+            "--email",
+            "x@y.test",
+            "--data-dir",
+        ])
         .arg(dir.path())
         .output()
         .expect("run posture admin");
@@ -147,7 +187,10 @@ fn first_start_prints_credentials_that_work_and_sigterm_stops_cleanly() {
     let serving = serve(dir.path(), &[]);
     let (status, body) = get(&serving.address, "/auth/me", &viewer);
     assert_eq!(status, 200);
-    assert!(body.contains("\"tenant\":\"globex\"") && body.contains("\"role\":\"viewer\""), "{body}");
+    assert!(
+        body.contains("\"tenant\":\"globex\"") && body.contains("\"role\":\"viewer\""),
+        "{body}"
+    );
     terminate(serving);
 }
 
@@ -168,7 +211,10 @@ fn demo_populates_a_tenant() {
         if body.matches("\"state\":\"complete\"").count() == 3 {
             break;
         }
-        assert!(Instant::now() < deadline, "the demo reports did not finish: {body}");
+        assert!(
+            Instant::now() < deadline,
+            "the demo reports did not finish: {body}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     terminate(serving);

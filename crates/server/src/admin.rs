@@ -37,10 +37,16 @@ pub fn bootstrap(
     create_user(store, tenant, email, Role::Admin, now).map(Some)
 }
 
-pub fn create_tenant(store: &dyn Store, name: &str, now: DateTime<Utc>) -> Result<Tenant, AdminError> {
+pub fn create_tenant(
+    store: &dyn Store,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<Tenant, AdminError> {
     let name = name.trim();
     if name.is_empty() || name.len() > 64 {
-        return Err(AdminError::Invalid("a tenant name has 1 to 64 characters".into()));
+        return Err(AdminError::Invalid(
+            "a tenant name has 1 to 64 characters".into(),
+        ));
     }
     Ok(store.create_tenant(name, &external_id(), now)?)
 }
@@ -55,7 +61,9 @@ pub fn create_user(
 ) -> Result<Credentials, AdminError> {
     let email = email.trim().to_ascii_lowercase();
     if !email.contains('@') || email.len() > 254 {
-        return Err(AdminError::Invalid(format!("{email:?} is not an email address")));
+        return Err(AdminError::Invalid(format!(
+            "{email:?} is not an email address"
+        )));
     }
     let tenant = store.tenant_by_name(tenant)?;
     let password = generate_password();
@@ -87,7 +95,12 @@ pub fn create_token(
     new_token(store, user.id, name, now)
 }
 
-fn new_token(store: &dyn Store, user: i64, name: &str, now: DateTime<Utc>) -> Result<String, AdminError> {
+fn new_token(
+    store: &dyn Store,
+    user: i64,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AdminError> {
     let token = generate_token("pst_");
     store.create_token(&NewToken {
         user,

@@ -7,9 +7,7 @@ use crate::admin::{AdminError, Credentials, create_tenant, create_user};
 use crate::offline::{check_inventory, inventory_path, replace_file};
 use crate::state::AppState;
 use posture_model::Provider;
-use posture_store::{
-    ConnectorState, NewConnector, NewReport, Role, StateChange, StoreError,
-};
+use posture_store::{ConnectorState, NewConnector, NewReport, Role, StateChange, StoreError};
 
 /// The bundled AWS sample inventory (examples/aws-sample.jsonl).
 pub const AWS_SAMPLE: &[u8] = include_bytes!("../../../examples/aws-sample.jsonl");
@@ -43,8 +41,11 @@ pub fn load(state: &AppState) -> Result<Option<Credentials>, AdminError> {
     })?;
     let (resources, _) = check_inventory(AWS_SAMPLE, Provider::Aws, AWS_SAMPLE_ACCOUNT)
         .map_err(|e| AdminError::Invalid(format!("the bundled sample: {e:?}")))?;
-    replace_file(&inventory_path(&state.config, tenant.id, connector.id), AWS_SAMPLE)
-        .map_err(|e| AdminError::Invalid(format!("storing the sample: {e:?}")))?;
+    replace_file(
+        &inventory_path(&state.config, tenant.id, connector.id),
+        AWS_SAMPLE,
+    )
+    .map_err(|e| AdminError::Invalid(format!("storing the sample: {e:?}")))?;
     store.set_connector_state(
         tenant.id,
         connector.id,

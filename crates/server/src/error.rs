@@ -127,7 +127,10 @@ impl IntoResponse for ApiError {
             }
             ApiError::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
-                ("internal error; the server log has the details".to_string(), None)
+                (
+                    "internal error; the server log has the details".to_string(),
+                    None,
+                )
             }
         };
         let mut response = (

@@ -33,9 +33,14 @@ where
 pub async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
     Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge("the request body is larger than this endpoint accepts".into())
+            ApiError::PayloadTooLarge(
+                "the request body is larger than this endpoint accepts".into(),
+            )
         } else {
-            ApiError::bad_request(format!("reading the request body: {}", rejection.body_text()))
+            ApiError::bad_request(format!(
+                "reading the request body: {}",
+                rejection.body_text()
+            ))
         }
     })
 }
@@ -63,7 +68,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             if field.is_empty() {
                 Err(ApiError::bad_request(message))
             } else {
-                Err(ApiError::field(field.clone(), format!("{field}: {message}")))
+                Err(ApiError::field(
+                    field.clone(),
+                    format!("{field}: {message}"),
+                ))
             }
         }
     }

@@ -46,10 +46,9 @@ impl Metrics {
     pub fn new() -> Self {
         let mut registry = Registry::with_prefix("posture");
         let requests = Family::<RequestLabels, Counter>::default();
-        let request_seconds =
-            Family::<RequestLabels, Histogram>::new_with_constructor(|| {
-                Histogram::new(exponential_buckets(0.001, 2.0, 16))
-            });
+        let request_seconds = Family::<RequestLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new(exponential_buckets(0.001, 2.0, 16))
+        });
         let jobs = Family::<JobLabels, Counter>::default();
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         registry.register(

@@ -18,7 +18,9 @@ async fn an_interrupted_run_is_retried_and_the_previous_results_stay() {
     let tokens = support::tenants(&server.state);
     let connector = support::offline_sample(&server, &tokens.admin).await;
     let report = support::report(&server, &tokens.admin, connector, "hipaa-security-rule").await;
-    let (_, before) = server.get(&tokens.admin, &format!("/cspm/report/{report}")).await;
+    let (_, before) = server
+        .get(&tokens.admin, &format!("/cspm/report/{report}"))
+        .await;
     assert_eq!(before["state"], "complete");
     let first_run_date = before["lastRunDate"].clone();
 
@@ -26,7 +28,11 @@ async fn an_interrupted_run_is_retried_and_the_previous_results_stay() {
     // after staging part of its results.
     clock.advance(chrono::Duration::minutes(61));
     let (status, queued) = server
-        .post(&tokens.admin, &format!("/cspm/report/run?reportConfigId={report}"), &serde_json::json!({}))
+        .post(
+            &tokens.admin,
+            &format!("/cspm/report/run?reportConfigId={report}"),
+            &serde_json::json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{queued}");
     let run = queued["runId"].as_i64().expect("a run id");
@@ -39,45 +45,71 @@ async fn an_interrupted_run_is_retried_and_the_previous_results_stay() {
     assert_eq!(job.subject, run);
     store.mark_run_running(run).expect("running");
     store
-        .put_run_resources(run, &[RunResource {
-            index: 0,
-            provider: posture_model::Provider::Aws,
-            cloud_account: "123456789012".into(),
-            resource_id: "arn:aws:s3:::half-written".into(),
-            kind: "aws.s3.bucket".into(),
-            name: "half-written".into(),
-            region: "us-east-1".into(),
-            details: serde_json::json!({}),
-        }])
+        .put_run_resources(
+            run,
+            &[RunResource {
+                index: 0,
+                provider: posture_model::Provider::Aws,
+                cloud_account: "123456789012".into(),
+                resource_id: "arn:aws:s3:::half-written".into(),
+                kind: "aws.s3.bucket".into(),
+                name: "half-written".into(),
+                region: "us-east-1".into(),
+                details: serde_json::json!({}),
+            }],
+        )
         .expect("stage");
     store
-        .put_run_evaluations(run, &[RunEvaluation {
-            resource: 0,
-            cid: 1000,
-            status: posture_model::Status::Fail,
-            message: None,
-        }])
+        .put_run_evaluations(
+            run,
+            &[RunEvaluation {
+                resource: 0,
+                cid: 1000,
+                status: posture_model::Status::Fail,
+                message: None,
+            }],
+        )
         .expect("stage");
     server.stop().await;
 
     // Restart on the same data directory.
     let server = Server::start(dir.path(), Setup::default(), clock.clone()).await;
-    let (_, during) = server.get(&tokens.admin, &format!("/cspm/report/{report}")).await;
-    assert_eq!(during["lastRunDate"], first_run_date, "the previous results are shown");
+    let (_, during) = server
+        .get(&tokens.admin, &format!("/cspm/report/{report}"))
+        .await;
+    assert_eq!(
+        during["lastRunDate"], first_run_date,
+        "the previous results are shown"
+    );
     assert_eq!(during["passCount"], before["passCount"]);
     assert_eq!(during["state"], "running");
-    let (_, search) = server.get(&tokens.admin, "/cspm/resources?search=half-written").await;
+    let (_, search) = server
+        .get(&tokens.admin, "/cspm/resources?search=half-written")
+        .await;
     assert_eq!(search["total"], 0, "staged rows are invisible: {search}");
 
     // Within the lease nobody takes the job; after it, this worker does.
     assert_eq!(server.drain().await, 0);
     clock.advance(chrono::Duration::seconds(61));
     assert_eq!(server.drain().await, 1);
-    let (_, after) = server.get(&tokens.admin, &format!("/cspm/report/{report}")).await;
+    let (_, after) = server
+        .get(&tokens.admin, &format!("/cspm/report/{report}"))
+        .await;
     assert_eq!(after["state"], "complete", "{after}");
-    assert_ne!(after["lastRunDate"], first_run_date, "the retried run published");
-    assert_eq!(after["passCount"], before["passCount"], "same estate, same results");
-    let (_, search) = server.get(&tokens.admin, "/cspm/resources?search=half-written").await;
-    assert_eq!(search["total"], 0, "the interrupted attempt's rows are gone");
+    assert_ne!(
+        after["lastRunDate"], first_run_date,
+        "the retried run published"
+    );
+    assert_eq!(
+        after["passCount"], before["passCount"],
+        "same estate, same results"
+    );
+    let (_, search) = server
+        .get(&tokens.admin, "/cspm/resources?search=half-written")
+        .await;
+    assert_eq!(
+        search["total"], 0,
+        "the interrupted attempt's rows are gone"
+    );
     server.stop().await;
 }

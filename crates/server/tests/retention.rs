@@ -26,13 +26,28 @@ async fn report_data_older_than_the_retention_period_is_purged() {
         .await
         .expect("the purge runs");
 
-    let (_, purged) = server.get(&tokens.admin, &format!("/cspm/report/{old}")).await;
-    assert_eq!(purged["state"], "pending", "14 months old: purged: {purged}");
-    assert!(purged["requirements"].as_array().expect("a list").is_empty());
-    let (_, kept) = server.get(&tokens.admin, &format!("/cspm/report/{recent}")).await;
+    let (_, purged) = server
+        .get(&tokens.admin, &format!("/cspm/report/{old}"))
+        .await;
+    assert_eq!(
+        purged["state"], "pending",
+        "14 months old: purged: {purged}"
+    );
+    assert!(
+        purged["requirements"]
+            .as_array()
+            .expect("a list")
+            .is_empty()
+    );
+    let (_, kept) = server
+        .get(&tokens.admin, &format!("/cspm/report/{recent}"))
+        .await;
     assert_eq!(kept["state"], "complete", "2 months old: kept");
     let (_, resources) = server.get(&tokens.admin, "/cspm/resources?top=1").await;
-    assert!(resources["total"].as_u64().expect("total") > 0, "the recent run's resources stay");
+    assert!(
+        resources["total"].as_u64().expect("total") > 0,
+        "the recent run's resources stay"
+    );
     server.stop().await;
 }
 
@@ -45,10 +60,15 @@ async fn usage_counts_connectors_active_per_day_and_month() {
     // Online from 2 March (the upload), deleted on 5 March.
     let connector = support::offline_sample(&server, &tokens.admin).await;
     clock.advance(chrono::Duration::days(3));
-    let (status, _) = server.delete(&tokens.admin, &format!("/cspm/connector/{connector}")).await;
+    let (status, _) = server
+        .delete(&tokens.admin, &format!("/cspm/connector/{connector}"))
+        .await;
     assert_eq!(status, reqwest::StatusCode::OK);
     let (status, days) = server
-        .get(&tokens.admin, "/cspm/usage?startDate=2026-03-01&endDate=2026-03-06")
+        .get(
+            &tokens.admin,
+            "/cspm/usage?startDate=2026-03-01&endDate=2026-03-06",
+        )
         .await;
     assert_eq!(status, reqwest::StatusCode::OK, "{days}");
     let counts: Vec<i64> = days
@@ -60,23 +80,44 @@ async fn usage_counts_connectors_active_per_day_and_month() {
     assert_eq!(counts, vec![0, 1, 1, 1, 1, 0], "{days}");
     assert!(days[1]["assetsCount"].as_i64().expect("assets") > 50);
     let (_, months) = server
-        .get(&tokens.admin, "/cspm/usage/monthly?startDate=2026-02-01&endDate=2026-04-30")
+        .get(
+            &tokens.admin,
+            "/cspm/usage/monthly?startDate=2026-02-01&endDate=2026-04-30",
+        )
         .await;
     let billed: Vec<(String, i64)> = months
         .as_array()
         .expect("a list")
         .iter()
-        .map(|m| (m["month"].as_str().expect("a month").to_string(), m["connectorsCount"].as_i64().expect("a count")))
+        .map(|m| {
+            (
+                m["month"].as_str().expect("a month").to_string(),
+                m["connectorsCount"].as_i64().expect("a count"),
+            )
+        })
         .collect();
     assert_eq!(
         billed,
-        vec![("2026-02".into(), 0), ("2026-03".into(), 1), ("2026-04".into(), 0)],
+        vec![
+            ("2026-02".into(), 0),
+            ("2026-03".into(), 1),
+            ("2026-04".into(), 0)
+        ],
         "{months}"
     );
     // The other tenant's usage is its own.
     let (_, theirs) = server
-        .get(&tokens.other, "/cspm/usage?startDate=2026-03-01&endDate=2026-03-06")
+        .get(
+            &tokens.other,
+            "/cspm/usage?startDate=2026-03-01&endDate=2026-03-06",
+        )
         .await;
-    assert!(theirs.as_array().expect("a list").iter().all(|d| d["connectorsCount"] == 0));
+    assert!(
+        theirs
+            .as_array()
+            .expect("a list")
+            .iter()
+            .all(|d| d["connectorsCount"] == 0)
+    );
     server.stop().await;
 }

@@ -29,8 +29,12 @@ async fn fixture() -> Fixture {
     let report = support::report(&server, &tokens.admin, connector, "pci-dss-4.0.1").await;
     let (_, resources) = server.get(&tokens.admin, "/cspm/resources?top=1").await;
     let resource = resources["data"][0]["id"].as_i64().expect("a resource");
-    let (_, details) = server.get(&tokens.admin, &format!("/cspm/report/{report}")).await;
-    let cid = details["controls"][0]["controlId"].as_u64().expect("a control");
+    let (_, details) = server
+        .get(&tokens.admin, &format!("/cspm/report/{report}"))
+        .await;
+    let cid = details["controls"][0]["controlId"]
+        .as_u64()
+        .expect("a control");
     Fixture {
         server,
         tokens,
@@ -53,11 +57,17 @@ fn tenant_paths(f: &Fixture) -> Vec<(Method, String)> {
         (Method::GET, format!("/cspm/report/{r}")),
         (Method::DELETE, format!("/cspm/report/{r}")),
         (Method::POST, format!("/cspm/report/run?reportConfigId={r}")),
-        (Method::GET, format!("/cspm/report/{r}/control/{cid}/resources")),
+        (
+            Method::GET,
+            format!("/cspm/report/{r}/control/{cid}/resources"),
+        ),
         (Method::GET, format!("/cspm/report/{r}/export")),
         (Method::GET, format!("/cspm/resources/{res}")),
         (Method::GET, format!("/cspm/resources/{res}/evaluations")),
-        (Method::GET, format!("/cspm/resources/{res}/evaluations/export")),
+        (
+            Method::GET,
+            format!("/cspm/resources/{res}/evaluations/export"),
+        ),
     ]
 }
 
@@ -74,14 +84,22 @@ async fn another_tenants_objects_are_not_found_on_every_endpoint() {
         assert_eq!(answer["code"], "not_found", "{method} {path}");
     }
     // Lists show nothing of the other tenant.
-    for path in ["/cspm/connector", "/cspm/report/list", "/cspm/resources", "/cspm/report/configuration"] {
+    for path in [
+        "/cspm/connector",
+        "/cspm/report/list",
+        "/cspm/resources",
+        "/cspm/report/configuration",
+    ] {
         let (status, answer) = f.server.get(&f.tokens.other, path).await;
         assert_eq!(status, StatusCode::OK);
         let text = answer.to_string();
         assert!(!text.contains("123456789012"), "{path} leaks: {text}");
     }
     // And the owner still has everything.
-    let (status, _) = f.server.get(&f.tokens.admin, &format!("/cspm/report/{}", f.report)).await;
+    let (status, _) = f
+        .server
+        .get(&f.tokens.admin, &format!("/cspm/report/{}", f.report))
+        .await;
     assert_eq!(status, StatusCode::OK);
     f.server.stop().await;
 }
@@ -103,19 +121,58 @@ async fn a_viewer_reads_and_exports_but_cannot_write() {
         assert_eq!(status, StatusCode::OK, "viewer GET {path}");
     }
     let writes = [
-        (Method::POST, "/cspm/connector".to_string(), json!({"name": "x", "provider": "AWS", "offline": true, "accountId": "210987654321"})),
-        (Method::DELETE, format!("/cspm/connector/{}", f.connector), json!(null)),
-        (Method::POST, format!("/cspm/connector/{}/refresh", f.connector), json!({})),
-        (Method::POST, format!("/cspm/connector/{}/inventory", f.connector), json!({})),
-        (Method::POST, "/cspm/report/configuration".to_string(), json!({"title": "x"})),
-        (Method::POST, format!("/cspm/report/run?reportConfigId={}", f.report), json!({})),
-        (Method::DELETE, format!("/cspm/report/{}", f.report), json!(null)),
-        (Method::GET, "/cspm/connector?refresh=true".to_string(), json!(null)),
+        (
+            Method::POST,
+            "/cspm/connector".to_string(),
+            json!({"name": "x", "provider": "AWS", "offline": true, "accountId": "210987654321"}),
+        ),
+        (
+            Method::DELETE,
+            format!("/cspm/connector/{}", f.connector),
+            json!(null),
+        ),
+        (
+            Method::POST,
+            format!("/cspm/connector/{}/refresh", f.connector),
+            json!({}),
+        ),
+        (
+            Method::POST,
+            format!("/cspm/connector/{}/inventory", f.connector),
+            json!({}),
+        ),
+        (
+            Method::POST,
+            "/cspm/report/configuration".to_string(),
+            json!({"title": "x"}),
+        ),
+        (
+            Method::POST,
+            format!("/cspm/report/run?reportConfigId={}", f.report),
+            json!({}),
+        ),
+        (
+            Method::DELETE,
+            format!("/cspm/report/{}", f.report),
+            json!(null),
+        ),
+        (
+            Method::GET,
+            "/cspm/connector?refresh=true".to_string(),
+            json!(null),
+        ),
     ];
     for (method, path, body) in writes {
         let body = (!body.is_null()).then_some(body);
-        let (status, answer) = f.server.call(method.clone(), Some(viewer), &path, body.as_ref()).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "viewer {method} {path}: {answer}");
+        let (status, answer) = f
+            .server
+            .call(method.clone(), Some(viewer), &path, body.as_ref())
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "viewer {method} {path}: {answer}"
+        );
         assert_eq!(answer["code"], "forbidden");
     }
     f.server.stop().await;
@@ -125,7 +182,10 @@ async fn a_viewer_reads_and_exports_but_cannot_write() {
 async fn no_token_or_a_bad_one_is_unauthorized() {
     let f = fixture().await;
     for token in [None, Some("pst_not-a-token")] {
-        let (status, answer) = f.server.call(Method::GET, token, "/cspm/connector", None).await;
+        let (status, answer) = f
+            .server
+            .call(Method::GET, token, "/cspm/connector", None)
+            .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(answer["code"], "unauthorized");
     }
@@ -140,7 +200,12 @@ async fn portal_login_sets_a_session_that_logout_ends() {
     let f = fixture().await;
     let (status, answer) = f
         .server
-        .call(Method::POST, None, "/auth/login", Some(&json!({"email": "admin@acme.test", "password": "wrong"})))
+        .call(
+            Method::POST,
+            None,
+            "/auth/login",
+            Some(&json!({"email": "admin@acme.test", "password": "wrong"})),
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
     // Generated passwords are printed once; make a user with a known one.
@@ -165,8 +230,14 @@ async fn portal_login_sets_a_session_that_logout_ends() {
         .await
         .expect("answer");
     assert_eq!(response.status(), StatusCode::OK);
-    let cookie = response.headers()["set-cookie"].to_str().expect("text").to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .expect("text")
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     let session = cookie.split(';').next().expect("name=value").to_string();
     let me = f
         .server

@@ -69,11 +69,19 @@ fn without(mut body: Value, key: &str) -> Value {
 #[tokio::test]
 async fn bad_connector_bodies_name_the_field() {
     let (server, tokens, _dir) = server().await;
-    let (_, details) = server.get(&tokens.admin, "/cspm/connector/create-details?provider=aws").await;
-    let external = details["externalId"].as_str().expect("an external ID").to_string();
+    let (_, details) = server
+        .get(&tokens.admin, "/cspm/connector/create-details?provider=aws")
+        .await;
+    let external = details["externalId"]
+        .as_str()
+        .expect("an external ID")
+        .to_string();
     let good = aws(&external);
     let mut gcp_missing_email: Value = serde_json::from_str(&gcp_key()).expect("json");
-    gcp_missing_email.as_object_mut().expect("object").remove("client_email");
+    gcp_missing_email
+        .as_object_mut()
+        .expect("object")
+        .remove("client_email");
     let cases: Vec<(Value, &str)> = vec![
         (without(good.clone(), "name"), "name"),
         (with(good.clone(), "name", json!("   ")), "name"),
@@ -81,32 +89,77 @@ async fn bad_connector_bodies_name_the_field() {
         (without(good.clone(), "provider"), "provider"),
         (with(good.clone(), "provider", json!("oracle")), "provider"),
         (without(good.clone(), "arn"), "arn"),
-        (with(good.clone(), "arn", json!("arn:aws:iam::12345:role/x")), "arn"),
-        (with(good.clone(), "arn", json!("arn:aws:iam::123456789012:user/bob")), "arn"),
+        (
+            with(good.clone(), "arn", json!("arn:aws:iam::12345:role/x")),
+            "arn",
+        ),
+        (
+            with(
+                good.clone(),
+                "arn",
+                json!("arn:aws:iam::123456789012:user/bob"),
+            ),
+            "arn",
+        ),
         (with(good.clone(), "arn", json!("not an arn")), "arn"),
         (without(good.clone(), "externalId"), "externalId"),
         (with(good.clone(), "externalId", json!("x")), "externalId"),
-        (with(good.clone(), "externalId", json!("another-tenants-id")), "externalId"),
+        (
+            with(good.clone(), "externalId", json!("another-tenants-id")),
+            "externalId",
+        ),
         (with(good.clone(), "isGovCloud", json!("yes")), "isGovCloud"),
         (with(good.clone(), "isGovCloud", json!(true)), "arn"),
-        (with(with(good.clone(), "isGovCloud", json!(true)), "isChinaRegion", json!(true)), "isGovCloud"),
-        (with(azure(), "applicationId", json!("not-a-guid")), "applicationId"),
-        (with(azure(), "directoryId", json!("11111111222233334444555555555555")), "directoryId"),
+        (
+            with(
+                with(good.clone(), "isGovCloud", json!(true)),
+                "isChinaRegion",
+                json!(true),
+            ),
+            "isGovCloud",
+        ),
+        (
+            with(azure(), "applicationId", json!("not-a-guid")),
+            "applicationId",
+        ),
+        (
+            with(
+                azure(),
+                "directoryId",
+                json!("11111111222233334444555555555555"),
+            ),
+            "directoryId",
+        ),
         (without(azure(), "subscriptionId"), "subscriptionId"),
         (without(azure(), "authenticationKey"), "authenticationKey"),
         (with(gcp(), "projectId", json!("Bad_Project")), "projectId"),
-        (with(gcp(), "gcpConfigJson", json!("{not json")), "gcpConfigJson"),
-        (with(gcp(), "gcpConfigJson", json!(gcp_missing_email.to_string())), "gcpConfigJson"),
+        (
+            with(gcp(), "gcpConfigJson", json!("{not json")),
+            "gcpConfigJson",
+        ),
+        (
+            with(gcp(), "gcpConfigJson", json!(gcp_missing_email.to_string())),
+            "gcpConfigJson",
+        ),
         (without(gcp(), "gcpConfigJson"), "gcpConfigJson"),
-        (json!({"name": "off", "provider": "AWS", "offline": true}), "accountId"),
-        (json!({"name": "off", "provider": "AWS", "offline": true, "accountId": "12"}), "accountId"),
+        (
+            json!({"name": "off", "provider": "AWS", "offline": true}),
+            "accountId",
+        ),
+        (
+            json!({"name": "off", "provider": "AWS", "offline": true, "accountId": "12"}),
+            "accountId",
+        ),
     ];
     for (body, field) in cases {
         let (status, answer) = server.post(&tokens.admin, "/cspm/connector", &body).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
         assert_eq!(answer["code"], "bad_request", "{body}");
         assert_eq!(answer["field"], field, "{body}: {answer}");
-        assert!(!answer.to_string().contains(GCP_KEY_MARK), "the key leaks: {answer}");
+        assert!(
+            !answer.to_string().contains(GCP_KEY_MARK),
+            "the key leaks: {answer}"
+        );
     }
     // Not JSON at all, and an empty body.
     for raw in ["{", "", "[1,2]"] {
@@ -131,7 +184,11 @@ async fn duplicates_conflict_and_credentials_never_show() {
         let (status, answer) = server.post(&tokens.admin, "/cspm/connector", &body).await;
         assert_eq!(status, StatusCode::CREATED, "{answer}");
         let (status, answer) = server.post(&tokens.admin, "/cspm/connector", &body).await;
-        assert_eq!(status, StatusCode::CONFLICT, "the same scope twice: {answer}");
+        assert_eq!(
+            status,
+            StatusCode::CONFLICT,
+            "the same scope twice: {answer}"
+        );
         assert_eq!(answer["code"], "conflict");
         // Another tenant may connect the same scope.
         let (status, _) = server.post(&tokens.other, "/cspm/connector", &body).await;
@@ -140,21 +197,40 @@ async fn duplicates_conflict_and_credentials_never_show() {
     server.drain().await;
     let (_, list) = server.get(&tokens.admin, "/cspm/connector").await;
     let text = list.to_string();
-    assert!(!text.contains(AZURE_SECRET) && !text.contains(GCP_KEY_MARK), "{text}");
+    assert!(
+        !text.contains(AZURE_SECRET) && !text.contains(GCP_KEY_MARK),
+        "{text}"
+    );
     assert!(!text.contains("authenticationKey") && !text.contains("gcpConfigJson"));
     let connectors = list["connectors"].as_array().expect("a list");
     assert_eq!(connectors.len(), 2);
     // No collector for these clouds yet: checked, and Offline saying why.
-    assert!(connectors.iter().all(|c| c["state"] == "Offline" && c["error"] == "unsupported"), "{list}");
-    assert_eq!(connectors[1]["clientEmail"], "posture@acme-prod-123.iam.gserviceaccount.com");
+    assert!(
+        connectors
+            .iter()
+            .all(|c| c["state"] == "Offline" && c["error"] == "unsupported"),
+        "{list}"
+    );
+    assert_eq!(
+        connectors[1]["clientEmail"],
+        "posture@acme-prod-123.iam.gserviceaccount.com"
+    );
     // At rest, sealed: the database holds neither secret in clear.
     for entry in std::fs::read_dir(dir.path()).expect("the data dir") {
         let path = entry.expect("an entry").path();
         if path.is_file() {
             let bytes = std::fs::read(&path).expect("readable");
             let haystack = String::from_utf8_lossy(&bytes);
-            assert!(!haystack.contains(AZURE_SECRET), "{} holds the secret", path.display());
-            assert!(!haystack.contains(GCP_KEY_MARK), "{} holds the key", path.display());
+            assert!(
+                !haystack.contains(AZURE_SECRET),
+                "{} holds the secret",
+                path.display()
+            );
+            assert!(
+                !haystack.contains(GCP_KEY_MARK),
+                "{} holds the key",
+                path.display()
+            );
         }
     }
     server.stop().await;
@@ -164,10 +240,13 @@ async fn duplicates_conflict_and_credentials_never_show() {
 async fn bad_report_configurations_name_the_field() {
     let (server, tokens, _dir) = server().await;
     let connector = support::offline_sample(&server, &tokens.admin).await;
-    let (_, azure_created) = server.post(&tokens.admin, "/cspm/connector", &azure()).await;
+    let (_, azure_created) = server
+        .post(&tokens.admin, "/cspm/connector", &azure())
+        .await;
     let azure_connector = azure_created["id"].as_i64().expect("an id");
     let pci = support::mid(&server.state, "pci-dss-4.0.1");
-    let good = json!({"title": "PCI", "cloudtype": "AWS", "mandateId": pci, "connectorIds": [connector]});
+    let good =
+        json!({"title": "PCI", "cloudtype": "AWS", "mandateId": pci, "connectorIds": [connector]});
     let cases: Vec<(Value, &str)> = vec![
         (without(good.clone(), "title"), "title"),
         (without(good.clone(), "cloudtype"), "cloudtype"),
@@ -175,25 +254,64 @@ async fn bad_report_configurations_name_the_field() {
         (without(good.clone(), "mandateId"), "mandateId"),
         (with(good.clone(), "mandateId", json!(999)), "mandateId"),
         (with(good.clone(), "mandateId", json!("pci")), "mandateId"),
-        (with(good.clone(), "connectorIds", json!([])), "connectorIds"),
-        (with(good.clone(), "connectorIds", json!([connector, connector])), "connectorIds"),
-        (with(good.clone(), "connectorIds", json!([987654])), "connectorIds[0]"),
-        (with(good.clone(), "connectorIds", json!([connector, azure_connector])), "connectorIds[1]"),
-        (with(good.clone(), "connectorIds", json!("1")), "connectorIds"),
-        (with(good.clone(), "policies", json!(["no-such-policy"])), "policies[0]"),
-        (with(good.clone(), "format", json!("x".repeat(100))), "format"),
+        (
+            with(good.clone(), "connectorIds", json!([])),
+            "connectorIds",
+        ),
+        (
+            with(good.clone(), "connectorIds", json!([connector, connector])),
+            "connectorIds",
+        ),
+        (
+            with(good.clone(), "connectorIds", json!([987654])),
+            "connectorIds[0]",
+        ),
+        (
+            with(
+                good.clone(),
+                "connectorIds",
+                json!([connector, azure_connector]),
+            ),
+            "connectorIds[1]",
+        ),
+        (
+            with(good.clone(), "connectorIds", json!("1")),
+            "connectorIds",
+        ),
+        (
+            with(good.clone(), "policies", json!(["no-such-policy"])),
+            "policies[0]",
+        ),
+        (
+            with(good.clone(), "format", json!("x".repeat(100))),
+            "format",
+        ),
     ];
     for (body, field) in cases {
-        let (status, answer) = server.post(&tokens.admin, "/cspm/report/configuration", &body).await;
+        let (status, answer) = server
+            .post(&tokens.admin, "/cspm/report/configuration", &body)
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {answer}");
         assert_eq!(answer["field"], field, "{body}: {answer}");
     }
-    let (status, _) = server.post(&tokens.admin, "/cspm/report/configuration", &good).await;
+    let (status, _) = server
+        .post(&tokens.admin, "/cspm/report/configuration", &good)
+        .await;
     assert_eq!(status, StatusCode::CREATED);
-    let (status, answer) = server.post(&tokens.admin, "/cspm/report/configuration", &good).await;
-    assert_eq!(status, StatusCode::CONFLICT, "the same mandate and connector twice: {answer}");
+    let (status, answer) = server
+        .post(&tokens.admin, "/cspm/report/configuration", &good)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "the same mandate and connector twice: {answer}"
+    );
     let (_, list) = server.get(&tokens.admin, "/cspm/report/list").await;
-    assert_eq!(list.as_array().expect("a list").len(), 1, "nothing half-made");
+    assert_eq!(
+        list.as_array().expect("a list").len(),
+        1,
+        "nothing half-made"
+    );
     server.stop().await;
 }
 
@@ -209,7 +327,10 @@ async fn bad_queries_paths_and_sizes() {
         ("/cspm/resources?provider=ibm", "provider"),
         ("/cspm/policies?provider=ibm", "provider"),
         ("/cspm/usage?startDate=2026-13-01", "startDate"),
-        ("/cspm/usage?startDate=2026-03-10&endDate=2026-03-01", "endDate"),
+        (
+            "/cspm/usage?startDate=2026-03-10&endDate=2026-03-01",
+            "endDate",
+        ),
         ("/cspm/resources/1/evaluations?result=MAYBE", "result"),
     ];
     for (path, field) in cases {
@@ -221,7 +342,14 @@ async fn bad_queries_paths_and_sizes() {
         let (status, answer) = server.get(&tokens.admin, path).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {answer}");
     }
-    for path in ["/cspm/report/424242", "/cspm/resources/424242", "/cspm/connector/424242", "/cspm/control/1/remediation", "/cspm/policy/999/controls", "/no/such/endpoint"] {
+    for path in [
+        "/cspm/report/424242",
+        "/cspm/resources/424242",
+        "/cspm/connector/424242",
+        "/cspm/control/1/remediation",
+        "/cspm/policy/999/controls",
+        "/no/such/endpoint",
+    ] {
         let (status, answer) = server.get(&tokens.admin, path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {answer}");
         assert_eq!(answer["code"], "not_found");
@@ -229,7 +357,11 @@ async fn bad_queries_paths_and_sizes() {
     let (status, _) = server.delete(&tokens.admin, "/cspm/summary").await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
     let (status, answer) = server
-        .post(&tokens.admin, "/cspm/connector", &json!({"name": "x".repeat(2 * 1024 * 1024)}))
+        .post(
+            &tokens.admin,
+            "/cspm/connector",
+            &json!({"name": "x".repeat(2 * 1024 * 1024)}),
+        )
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
     assert_eq!(answer["code"], "payload_too_large");
@@ -246,7 +378,12 @@ async fn bad_queries_paths_and_sizes() {
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let answer: Value = response.json().await.expect("json");
     assert_eq!(answer["field"], "inventory");
-    let (_, one) = server.get(&tokens.admin, &format!("/cspm/connector/{connector}")).await;
-    assert!(one["totalAssets"].as_i64().expect("assets") > 50, "the sample stays: {one}");
+    let (_, one) = server
+        .get(&tokens.admin, &format!("/cspm/connector/{connector}"))
+        .await;
+    assert!(
+        one["totalAssets"].as_i64().expect("assets") > 50,
+        "the sample stays: {one}"
+    );
     server.stop().await;
 }

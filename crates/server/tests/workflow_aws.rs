@@ -16,7 +16,14 @@ use support::{Server, Setup, moto::Moto, repo_root, start_time};
 fn seed(moto: &Moto) {
     let out = Command::new(repo_root().join(".venv-moto/bin/python"))
         .arg(repo_root().join("bench/aws-vs-prowler/seed.py"))
-        .args(["--endpoint", &moto.endpoint, "--scale", "1", "--regions", "us-east-1"])
+        .args([
+            "--endpoint",
+            &moto.endpoint,
+            "--scale",
+            "1",
+            "--regions",
+            "us-east-1",
+        ])
         .output()
         .expect("run seed.py");
     assert!(
@@ -49,14 +56,31 @@ async fn pci_dss_workflow_on_aws() {
     let token = tokens.admin.as_str();
 
     // 1. What the role needs.
-    let (status, details) = server.get(token, "/cspm/connector/create-details?provider=aws").await;
+    let (status, details) = server
+        .get(token, "/cspm/connector/create-details?provider=aws")
+        .await;
     assert_eq!(status, StatusCode::OK, "{details}");
-    let external_id = details["externalId"].as_str().expect("an external ID").to_string();
+    let external_id = details["externalId"]
+        .as_str()
+        .expect("an external ID")
+        .to_string();
     assert_eq!(details["baseAccountId"], "000000000000");
-    let (_, again) = server.get(token, "/cspm/connector/create-details?provider=aws").await;
-    assert_eq!(again["externalId"], external_id.as_str(), "stable per tenant");
-    let (_, other) = server.get(&tokens.other, "/cspm/connector/create-details?provider=aws").await;
-    assert_ne!(other["externalId"], external_id.as_str(), "distinct per tenant");
+    let (_, again) = server
+        .get(token, "/cspm/connector/create-details?provider=aws")
+        .await;
+    assert_eq!(
+        again["externalId"],
+        external_id.as_str(),
+        "stable per tenant"
+    );
+    let (_, other) = server
+        .get(&tokens.other, "/cspm/connector/create-details?provider=aws")
+        .await;
+    assert_ne!(
+        other["externalId"],
+        external_id.as_str(),
+        "distinct per tenant"
+    );
 
     // 2. The connector.
     let (status, created) = server
@@ -84,7 +108,9 @@ async fn pci_dss_workflow_on_aws() {
         list["connectors"][0]["state"] == "Online"
     })
     .await;
-    let (_, one) = server.get(token, &format!("/cspm/connector/{connector}")).await;
+    let (_, one) = server
+        .get(token, &format!("/cspm/connector/{connector}"))
+        .await;
     assert_eq!(one["awsAccountId"], "123456789012");
     assert_eq!(one["arn"], "arn:aws:iam::123456789012:role/posture-audit");
     assert!(one["lastSyncedOn"].is_string(), "{one}");
@@ -129,7 +155,10 @@ async fn pci_dss_workflow_on_aws() {
     assert_eq!(details["cloudType"], "AWS");
     let pass = details["passCount"].as_u64().expect("passCount");
     let fail = details["failCount"].as_u64().expect("failCount");
-    assert!(pass > 0 && fail > 0, "a seeded estate has both: {pass} / {fail}");
+    assert!(
+        pass > 0 && fail > 0,
+        "a seeded estate has both: {pass} / {fail}"
+    );
     let requirements = details["requirements"].as_array().expect("requirements");
     assert!(requirements.len() > 100, "PCI DSS has its full tree");
     assert!(requirements.iter().all(|r| r["requirementId"].is_string()
@@ -145,28 +174,46 @@ async fn pci_dss_workflow_on_aws() {
     // 6. The resources of a failed control.
     let cid = failed["controlId"].as_u64().expect("a CID");
     let (status, resources) = server
-        .get(token, &format!("/cspm/report/{report}/control/{cid}/resources"))
+        .get(
+            token,
+            &format!("/cspm/report/{report}/control/{cid}/resources"),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let resources = resources.as_array().expect("a list");
-    assert!(resources.iter().any(|r| r["status"] == "FAIL"), "{resources:?}");
-    assert!(resources.iter().all(|r| r["resourceId"].is_string() && r["region"].is_string()));
+    assert!(
+        resources.iter().any(|r| r["status"] == "FAIL"),
+        "{resources:?}"
+    );
+    assert!(
+        resources
+            .iter()
+            .all(|r| r["resourceId"].is_string() && r["region"].is_string())
+    );
 
     // 7. The report's results as CSV.
-    let (status, csv) = server.get_text(token, &format!("/cspm/report/{report}/export")).await;
+    let (status, csv) = server
+        .get_text(token, &format!("/cspm/report/{report}/export"))
+        .await;
     assert_eq!(status, StatusCode::OK);
     let mut lines = csv.split("\r\n");
     assert!(lines.next().expect("a header").starts_with("CID,Control,"));
     assert!(csv.lines().count() > 10, "rows for every evaluation");
 
     // The resources the run found.
-    let (_, found) = server.get(token, "/cspm/resources?provider=AWS&top=5").await;
+    let (_, found) = server
+        .get(token, "/cspm/resources?provider=AWS&top=5")
+        .await;
     assert!(found["total"].as_u64().expect("total") > 5);
     assert_eq!(found["data"].as_array().expect("data").len(), 5);
 
     // 8. At most one run an hour.
     let (status, body) = server
-        .post(token, &format!("/cspm/report/run?reportConfigId={report}"), &json!({}))
+        .post(
+            token,
+            &format!("/cspm/report/run?reportConfigId={report}"),
+            &json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert_eq!(body["code"], "too_many_requests");
@@ -185,7 +232,11 @@ async fn pci_dss_workflow_on_aws() {
     assert!((1..=3600).contains(&retry), "Retry-After {retry}");
     clock.advance(chrono::Duration::minutes(61));
     let (status, queued) = server
-        .post(token, &format!("/cspm/report/run?reportConfigId={report}"), &json!({}))
+        .post(
+            token,
+            &format!("/cspm/report/run?reportConfigId={report}"),
+            &json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{queued}");
     server.stop().await;

@@ -13,7 +13,10 @@ pub fn run(command: AdminCommand) -> anyhow::Result<Code> {
             let store = super::serve::open_store(&store.data_dir)?;
             let tenant = posture_server::admin::create_tenant(&store, &name, now)
                 .context("creating the tenant")?;
-            println!("created tenant {} (AWS external ID {})", tenant.name, tenant.external_id);
+            println!(
+                "created tenant {} (AWS external ID {})",
+                tenant.name, tenant.external_id
+            );
         }
         AdminCommand::CreateUser {
             tenant,

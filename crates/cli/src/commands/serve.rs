@@ -35,7 +35,9 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<Code> {
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
         let address = listener.local_addr()?;
-        eprintln!("posture serving on http://{address} (API under /cspm, OpenAPI at /openapi.json)");
+        eprintln!(
+            "posture serving on http://{address} (API under /cspm, OpenAPI at /openapi.json)"
+        );
         let roles = Roles {
             http: true,
             workers: args.workers,
@@ -77,7 +79,8 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 pub fn open_store(data_dir: &Path) -> anyhow::Result<SqliteStore> {
-    SqliteStore::open(data_dir).with_context(|| format!("opening the store in {}", data_dir.display()))
+    SqliteStore::open(data_dir)
+        .with_context(|| format!("opening the store in {}", data_dir.display()))
 }
 
 fn state(args: &StoreArgs, config: ServerConfig) -> anyhow::Result<AppState> {
@@ -119,7 +122,10 @@ fn key_file(path: &Path) -> anyhow::Result<SecretKey> {
             let key = SecretKey::generate();
             write_private(path, key.to_base64().expose())
                 .with_context(|| format!("writing a new key to {}", path.display()))?;
-            eprintln!("created a credentials key in {} (back it up with the database)", path.display());
+            eprintln!(
+                "created a credentials key in {} (back it up with the database)",
+                path.display()
+            );
             Ok(key)
         }
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),

@@ -8,8 +8,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::jobs;
 use crate::state::AppState;
 use crate::validate::{
-    AwsAccountId, AzureId, Description, ExternalId, GcpProjectId, GcpServiceAccount, Name,
-    RoleArn,
+    AwsAccountId, AzureId, Description, ExternalId, GcpProjectId, GcpServiceAccount, Name, RoleArn,
 };
 use axum::Json;
 use axum::extract::State;
@@ -112,7 +111,13 @@ pub async fn create(
     let offline = new.offline;
     let connector = state.db(move |s| s.create_connector(&new)).await?;
     if !offline {
-        jobs::enqueue(&state, Some(tenant), JobKind::ValidateConnector, connector.id).await?;
+        jobs::enqueue(
+            &state,
+            Some(tenant),
+            JobKind::ValidateConnector,
+            connector.id,
+        )
+        .await?;
     }
     tracing::info!(tenant = tenant.0, connector = connector.id, provider = %connector.provider, "connector created");
     Ok((
@@ -155,9 +160,13 @@ fn validate_create(
     let (scope, settings, secret) = if offline {
         let account = required("accountId", &body.account_id)?;
         let scope = match provider {
-            Provider::Aws => AwsAccountId::parse("accountId", account)?.as_str().to_string(),
+            Provider::Aws => AwsAccountId::parse("accountId", account)?
+                .as_str()
+                .to_string(),
             Provider::Azure => AzureId::parse("accountId", account)?.as_str().to_string(),
-            Provider::Gcp => GcpProjectId::parse("accountId", account)?.as_str().to_string(),
+            Provider::Gcp => GcpProjectId::parse("accountId", account)?
+                .as_str()
+                .to_string(),
         };
         (scope, json!({}), None)
     } else {
@@ -291,8 +300,18 @@ pub struct ConnectorView {
 }
 
 pub fn view(state: &AppState, c: &Connector) -> ConnectorView {
-    let text = |key: &str| c.settings.get(key).and_then(|v| v.as_str()).map(str::to_string);
-    let flag = |key: &str| c.settings.get(key).and_then(|v| v.as_bool()).unwrap_or(false);
+    let text = |key: &str| {
+        c.settings
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let flag = |key: &str| {
+        c.settings
+            .get(key)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    };
     let aws = c.provider == Provider::Aws;
     ConnectorView {
         id: c.id,
@@ -389,7 +408,7 @@ async fn refresh_one(
 async fn find(state: &AppState, caller: &Caller, key: &str) -> ApiResult<Connector> {
     let tenant = caller.tenant();
     if let Ok(id) = key.parse::<i64>() {
-        return Ok(state.db(move |s| s.connector(tenant, id)).await?);
+        return state.db(move |s| s.connector(tenant, id)).await;
     }
     let key = key.to_string();
     let all = state.db(move |s| s.connectors(tenant, None)).await?;
@@ -425,14 +444,18 @@ pub async fn delete(
     let tenant = caller.tenant();
     let at = state.now();
     let cid = connector.id;
-    state.db(move |s| s.delete_connector(tenant, cid, at)).await?;
+    state
+        .db(move |s| s.delete_connector(tenant, cid, at))
+        .await?;
     let upload = crate::offline::inventory_path(&state.config, tenant, cid);
     if let Err(e) = std::fs::remove_file(&upload)
         && e.kind() != std::io::ErrorKind::NotFound
     {
         tracing::warn!(path = %upload.display(), error = %e, "removing an uploaded inventory");
     }
-    Ok(Json(json!({ "message": format!("connector {} deleted", connector.name) })))
+    Ok(Json(
+        json!({ "message": format!("connector {} deleted", connector.name) }),
+    ))
 }
 
 /// Refreshes one connector (the reference does it through the list's

@@ -19,8 +19,6 @@ use std::sync::Arc;
 
 /// Bytes buffered before a chunk is sent.
 const CHUNK: usize = 64 * 1024;
-/// Resources read from the store at a time.
-const PAGE: u64 = 5_000;
 
 /// Where rows go; `false` when the client went away.
 pub type Sink<'a> = dyn FnMut(&[String]) -> bool + 'a;
@@ -97,8 +95,19 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 }
 
 const REPORT_LIST: &[&str] = &[
-    "Report ID", "Name", "Provider", "Mandate", "Connector", "State", "Pass", "Fail",
-    "Pass %", "Fail %", "Last Run On", "Last Run State", "Type",
+    "Report ID",
+    "Name",
+    "Provider",
+    "Mandate",
+    "Connector",
+    "State",
+    "Pass",
+    "Fail",
+    "Pass %",
+    "Fail %",
+    "Last Run On",
+    "Last Run State",
+    "Type",
 ];
 
 #[utoipa::path(get, path = "/cspm/report/list/export", params(crate::api::policies::ProviderQuery),
@@ -136,8 +145,17 @@ pub async fn report_list(
 }
 
 const RESOURCES: &[&str] = &[
-    "ID", "Type", "Name", "Resource ID", "Provider", "Cloud Account Id", "Region",
-    "Date Discovered", "Last Found", "Failed", "Passed",
+    "ID",
+    "Type",
+    "Name",
+    "Resource ID",
+    "Provider",
+    "Cloud Account Id",
+    "Region",
+    "Date Discovered",
+    "Last Found",
+    "Failed",
+    "Passed",
 ];
 
 /// Every resource the filter matches (paging ignored).
@@ -148,43 +166,41 @@ pub async fn resources(
     caller: Caller,
     ApiQuery(query): ApiQuery<ResourceListQuery>,
 ) -> ApiResult<Response> {
-    let mut query = query.to_store(u64::MAX)?;
+    let query = query.to_store(u64::MAX)?;
     let tenant = caller.tenant();
     let store: Arc<dyn Store> = Arc::clone(&state.store);
     Ok(stream_csv("resources.csv", RESOURCES, move |sink| {
-        query.skip = 0;
-        query.top = PAGE;
-        loop {
-            let page = store.resources(tenant, &query).map_err(|e| e.to_string())?;
-            let n = page.rows.len() as u64;
-            for r in page.rows {
-                let row = [
-                    r.id.to_string(),
-                    r.kind,
-                    r.name,
-                    r.resource_id,
-                    r.provider.api_name().to_string(),
-                    r.cloud_account,
-                    r.region,
-                    r.first_discovered.to_rfc3339(),
-                    r.last_found.to_rfc3339(),
-                    r.failed.to_string(),
-                    r.passed.to_string(),
-                ];
-                if !sink(&row) {
-                    return Ok(());
-                }
-            }
-            if n < PAGE {
-                return Ok(());
-            }
-            query.skip += n;
-        }
+        let mut each = |r: posture_store::ResourceRow| {
+            let row = [
+                r.id.to_string(),
+                r.kind,
+                r.name,
+                r.resource_id,
+                r.provider.api_name().to_string(),
+                r.cloud_account,
+                r.region,
+                r.first_discovered.to_rfc3339(),
+                r.last_found.to_rfc3339(),
+                r.failed.to_string(),
+                r.passed.to_string(),
+            ];
+            sink(&row)
+        };
+        store
+            .export_resources(tenant, &query, &mut each)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }))
 }
 
 const EVALUATIONS: &[&str] = &[
-    "CID", "Control", "Severity", "Report", "Date Evaluated", "Result", "Message",
+    "CID",
+    "Control",
+    "Severity",
+    "Report",
+    "Date Evaluated",
+    "Result",
+    "Message",
 ];
 
 /// A resource's evaluations for the current selection (one page of at most
@@ -203,29 +219,44 @@ pub async fn resource_evaluations(
     let (_, rows) = state
         .db(move |s| s.resource_evaluations(tenant, id, &query))
         .await?;
-    let views: Vec<_> = rows.into_iter().map(|e| evaluation_view(&state, e)).collect();
-    Ok(stream_csv(&format!("resource-{id}-evaluations.csv"), EVALUATIONS, move |sink| {
-        for e in views {
-            let row = [
-                e.control_id.to_string(),
-                e.control_name,
-                e.severity,
-                e.report_name,
-                e.evaluated_on.to_rfc3339(),
-                e.result,
-                opt(e.message),
-            ];
-            if !sink(&row) {
-                break;
+    let views: Vec<_> = rows
+        .into_iter()
+        .map(|e| evaluation_view(&state, e))
+        .collect();
+    Ok(stream_csv(
+        &format!("resource-{id}-evaluations.csv"),
+        EVALUATIONS,
+        move |sink| {
+            for e in views {
+                let row = [
+                    e.control_id.to_string(),
+                    e.control_name,
+                    e.severity,
+                    e.report_name,
+                    e.evaluated_on.to_rfc3339(),
+                    e.result,
+                    opt(e.message),
+                ];
+                if !sink(&row) {
+                    break;
+                }
             }
-        }
-        Ok(())
-    }))
+            Ok(())
+        },
+    ))
 }
 
 const REPORT_RESULTS: &[&str] = &[
-    "CID", "Control", "Severity", "Control Result", "Resource ID", "Resource Name",
-    "Resource Type", "Region", "Result", "Message",
+    "CID",
+    "Control",
+    "Severity",
+    "Control Result",
+    "Resource ID",
+    "Resource Name",
+    "Resource Type",
+    "Region",
+    "Result",
+    "Message",
 ];
 
 /// A report's current results: one row per evaluated resource and control.
@@ -241,32 +272,36 @@ pub async fn report_results(
     let outcomes = state.db(move |s| s.control_outcomes(tenant, id)).await?;
     let store: Arc<dyn Store> = Arc::clone(&state.store);
     let catalog = Arc::clone(&state.catalog);
-    Ok(stream_csv(&format!("report-{id}.csv"), REPORT_RESULTS, move |sink| {
-        for o in outcomes {
-            let control = catalog.control(&o.cid.to_string());
-            let title = control.map(|c| c.title.clone()).unwrap_or_default();
-            let severity = control.map(|c| c.severity.to_string()).unwrap_or_default();
-            let rows = store
-                .control_resources(tenant, id, o.cid)
-                .map_err(|e| e.to_string())?;
-            for r in rows {
-                let row = [
-                    o.cid.to_string(),
-                    title.clone(),
-                    severity.clone(),
-                    o.status.to_string(),
-                    r.resource_id,
-                    r.name,
-                    r.kind,
-                    r.region,
-                    r.status.to_string(),
-                    opt(r.message),
-                ];
-                if !sink(&row) {
-                    return Ok(());
+    Ok(stream_csv(
+        &format!("report-{id}.csv"),
+        REPORT_RESULTS,
+        move |sink| {
+            for o in outcomes {
+                let control = catalog.control(&o.cid.to_string());
+                let title = control.map(|c| c.title.clone()).unwrap_or_default();
+                let severity = control.map(|c| c.severity.to_string()).unwrap_or_default();
+                let rows = store
+                    .control_resources(tenant, id, o.cid)
+                    .map_err(|e| e.to_string())?;
+                for r in rows {
+                    let row = [
+                        o.cid.to_string(),
+                        title.clone(),
+                        severity.clone(),
+                        o.status.to_string(),
+                        r.resource_id,
+                        r.name,
+                        r.kind,
+                        r.region,
+                        r.status.to_string(),
+                        opt(r.message),
+                    ];
+                    if !sink(&row) {
+                        return Ok(());
+                    }
                 }
             }
-        }
-        Ok(())
-    }))
+            Ok(())
+        },
+    ))
 }

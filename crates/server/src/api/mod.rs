@@ -24,9 +24,18 @@ use tower_http::trace::TraceLayer;
 pub fn app(state: AppState) -> Router {
     let upload_limit = state.config.upload_body_limit_bytes;
     let cspm = Router::new()
-        .route("/cspm/connector/create-details", get(connectors::create_details))
-        .route("/cspm/connector", get(connectors::list).post(connectors::create))
-        .route("/cspm/connector/{id}", get(connectors::details).delete(connectors::delete))
+        .route(
+            "/cspm/connector/create-details",
+            get(connectors::create_details),
+        )
+        .route(
+            "/cspm/connector",
+            get(connectors::list).post(connectors::create),
+        )
+        .route(
+            "/cspm/connector/{id}",
+            get(connectors::details).delete(connectors::delete),
+        )
         .route("/cspm/connector/{id}/refresh", post(connectors::refresh))
         .route(
             "/cspm/connector/{id}/inventory",
@@ -34,7 +43,10 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/cspm/policies", get(policies::policies))
         .route("/cspm/policy/{id}/controls", get(policies::policy_controls))
-        .route("/cspm/control/{controlId}/remediation", get(policies::remediation))
+        .route(
+            "/cspm/control/{controlId}/remediation",
+            get(policies::remediation),
+        )
         .route("/cspm/mandates", get(policies::mandates))
         .route(
             "/cspm/report/configuration",
@@ -43,7 +55,10 @@ pub fn app(state: AppState) -> Router {
         .route("/cspm/report/list", get(reports::list))
         .route("/cspm/report/list/export", get(exports::report_list))
         .route("/cspm/report/run", post(reports::run))
-        .route("/cspm/report/{id}", get(reports::details).delete(reports::delete))
+        .route(
+            "/cspm/report/{id}",
+            get(reports::details).delete(reports::delete),
+        )
         .route("/cspm/report/{id}/export", get(exports::report_results))
         .route(
             "/cspm/report/{id}/control/{controlId}/resources",
@@ -53,7 +68,10 @@ pub fn app(state: AppState) -> Router {
         .route("/cspm/resources/summary", get(resources::summary))
         .route("/cspm/resources/export", get(exports::resources))
         .route("/cspm/resources/{id}", get(resources::details))
-        .route("/cspm/resources/{id}/evaluations", get(resources::evaluations))
+        .route(
+            "/cspm/resources/{id}/evaluations",
+            get(resources::evaluations),
+        )
         .route(
             "/cspm/resources/{id}/evaluations/export",
             get(exports::resource_evaluations),
@@ -74,7 +92,10 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config.request_body_limit_bytes))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), ops::record))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::record,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             state.config.request_timeout,

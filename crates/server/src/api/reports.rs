@@ -87,7 +87,10 @@ pub async fn create_configuration(
     Ok((
         StatusCode::CREATED,
         Json(ConfigurationCreated {
-            message: format!("{} report(s) configured; the first run is queued", created.len()),
+            message: format!(
+                "{} report(s) configured; the first run is queued",
+                created.len()
+            ),
             report_ids: created,
         }),
     ))
@@ -114,18 +117,28 @@ async fn validate_configuration(
     if !mandate.providers.contains(&provider) {
         return Err(ApiError::field(
             "mandateId",
-            format!("mandateId: {} has no controls for {}", mandate.name, provider.api_name()),
+            format!(
+                "mandateId: {} has no controls for {}",
+                mandate.name,
+                provider.api_name()
+            ),
         ));
     }
     let connector_ids = body.connector_ids.unwrap_or_default();
     if connector_ids.is_empty() {
-        return Err(ApiError::field("connectorIds", "connectorIds: name at least one connector"));
+        return Err(ApiError::field(
+            "connectorIds",
+            "connectorIds: name at least one connector",
+        ));
     }
     let mut unique = connector_ids.clone();
     unique.sort_unstable();
     unique.dedup();
     if unique.len() != connector_ids.len() {
-        return Err(ApiError::field("connectorIds", "connectorIds: a connector is listed twice"));
+        return Err(ApiError::field(
+            "connectorIds",
+            "connectorIds: a connector is listed twice",
+        ));
     }
     let connectors = state.db(move |s| s.connectors(tenant, None)).await?;
     for (i, id) in connector_ids.iter().enumerate() {
@@ -137,7 +150,11 @@ async fn validate_configuration(
         if connector.provider != provider {
             return Err(ApiError::field(
                 field.clone(),
-                format!("{field}: connector {id} is {}, the report is {}", connector.provider.api_name(), provider.api_name()),
+                format!(
+                    "{field}: connector {id} is {}, the report is {}",
+                    connector.provider.api_name(),
+                    provider.api_name()
+                ),
             ));
         }
     }
@@ -148,13 +165,19 @@ async fn validate_configuration(
         });
         if !known {
             let field = format!("policies[{i}]");
-            return Err(ApiError::field(field.clone(), format!("{field}: no {} policy {p:?}", provider.api_name())));
+            return Err(ApiError::field(
+                field.clone(),
+                format!("{field}: no {} policy {p:?}", provider.api_name()),
+            ));
         }
     }
     let short = |field: &'static str, value: Option<String>, default: &str| -> ApiResult<String> {
         let value = value.unwrap_or_else(|| default.to_string());
         if value.len() > 32 || value.chars().any(char::is_control) {
-            return Err(ApiError::field(field, format!("{field}: at most 32 printable characters")));
+            return Err(ApiError::field(
+                field,
+                format!("{field}: at most 32 printable characters"),
+            ));
         }
         Ok(value)
     };
@@ -302,7 +325,11 @@ pub async fn list_items(
     for r in reports {
         let loaded = load(state, tenant, r.id).await?;
         let report = loaded.report;
-        let mandate = state.catalog.mandates.iter().find(|m| m.id == report.mandate);
+        let mandate = state
+            .catalog
+            .mandates
+            .iter()
+            .find(|m| m.id == report.mandate);
         items.push(ReportListItem {
             report_id: report.id,
             title: report.title.clone(),
@@ -310,7 +337,9 @@ pub async fn list_items(
             report_type: report.report_type.clone(),
             last_run_date: loaded.current.as_ref().and_then(|r| r.finished_at),
             mandate_id: report.mandate_mid,
-            mandate_name: mandate.map(|m| m.label()).unwrap_or_else(|| report.mandate.clone()),
+            mandate_name: mandate
+                .map(|m| m.label())
+                .unwrap_or_else(|| report.mandate.clone()),
             connector_id: report.connector,
             connector_name: connectors
                 .iter()
@@ -461,9 +490,16 @@ pub async fn details(
     let connector_id = report.connector;
     let connector = state.db(move |s| s.connector(tenant, connector_id)).await?;
     let outcomes = state.db(move |s| s.control_outcomes(tenant, id)).await?;
-    let mandate = state.catalog.mandates.iter().find(|m| m.id == report.mandate);
+    let mandate = state
+        .catalog
+        .mandates
+        .iter()
+        .find(|m| m.id == report.mandate);
     let summary = loaded.summary.clone();
-    let counts = summary.as_ref().map(|s| s.controls.clone()).unwrap_or_default();
+    let counts = summary
+        .as_ref()
+        .map(|s| s.controls.clone())
+        .unwrap_or_default();
     let controls: Vec<ControlView> = outcomes
         .iter()
         .map(|o| {
@@ -508,9 +544,7 @@ pub async fn details(
         mandates_count: 1,
         requirements_count: mandate.map(|m| m.requirements.len()).unwrap_or(0),
         controls_count: mandate.map(|m| m.control_ids().len()).unwrap_or(0),
-        total_evaluations_count: evaluations
-            .map(|e| e.pass + e.fail + e.error)
-            .unwrap_or(0),
+        total_evaluations_count: evaluations.map(|e| e.pass + e.fail + e.error).unwrap_or(0),
         policies_count: report.policies.len(),
         pass_count: counts.pass,
         fail_count: counts.fail,
@@ -518,7 +552,9 @@ pub async fn details(
         fail_percent: summary.as_ref().and_then(|s| s.fail_percent),
         cloud_type: report.provider.api_name(),
         report_type: report.report_type.clone(),
-        mandate_name: mandate.map(|m| m.label()).unwrap_or_else(|| report.mandate.clone()),
+        mandate_name: mandate
+            .map(|m| m.label())
+            .unwrap_or_else(|| report.mandate.clone()),
         last_run_date: loaded.current.as_ref().and_then(|r| r.finished_at),
         data_lake_search_url: None,
         requirements,

@@ -49,7 +49,9 @@ impl ResourceListQuery {
             Some(other) => {
                 return Err(ApiError::field(
                     "sort",
-                    format!("sort: expected name, type, cloudAccountId, region, dateDiscovered, dateLastFound or failed, got {other:?}"),
+                    format!(
+                        "sort: expected name, type, cloudAccountId, region, dateDiscovered, dateLastFound or failed, got {other:?}"
+                    ),
                 ));
             }
         };
@@ -57,11 +59,19 @@ impl ResourceListQuery {
             None | Some("") | Some("asc") => false,
             Some("desc") => true,
             Some(other) => {
-                return Err(ApiError::field("order", format!("order: expected asc or desc, got {other:?}")));
+                return Err(ApiError::field(
+                    "order",
+                    format!("order: expected asc or desc, got {other:?}"),
+                ));
             }
         };
         let top = page_size(self.top, max_top)?;
-        let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let text = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
         Ok(ResourceQuery {
             provider: provider_filter(self.provider.as_deref())?,
             cloud_account: text(&self.cloud_account_id),
@@ -79,7 +89,10 @@ pub fn page_size(top: Option<u64>, max: u64) -> ApiResult<u64> {
     match top {
         None => Ok(DEFAULT_PAGE.min(max)),
         Some(n) if (1..=max).contains(&n) => Ok(n),
-        Some(n) => Err(ApiError::field("top", format!("top: expected 1 to {max}, got {n}"))),
+        Some(n) => Err(ApiError::field(
+            "top",
+            format!("top: expected 1 to {max}, got {n}"),
+        )),
     }
 }
 
@@ -270,13 +283,21 @@ impl EvaluationListQuery {
         let status = match self.result.as_deref() {
             None | Some("") => None,
             Some(v) => Some(v.parse::<Status>().map_err(|_| {
-                ApiError::field("result", format!("result: expected PASS, FAIL or ERROR, got {v:?}"))
+                ApiError::field(
+                    "result",
+                    format!("result: expected PASS, FAIL or ERROR, got {v:?}"),
+                )
             })?),
         };
         Ok(EvaluationQuery {
             status,
             report: self.report_id,
-            search: self.search.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+            search: self
+                .search
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
             skip: self.skip.unwrap_or(0),
             top: page_size(self.top, MAX_PAGE)?,
         })
@@ -337,6 +358,9 @@ pub async fn evaluations(
         .await?;
     Ok(Json(EvaluationList {
         total,
-        data: rows.into_iter().map(|e| evaluation_view(&state, e)).collect(),
+        data: rows
+            .into_iter()
+            .map(|e| evaluation_view(&state, e))
+            .collect(),
     }))
 }

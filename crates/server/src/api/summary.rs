@@ -85,7 +85,10 @@ fn date(field: &'static str, value: Option<&str>, default: NaiveDate) -> ApiResu
             // Accept a full timestamp too; only its date counts.
             let day = v.get(..10).unwrap_or(v);
             NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
-                ApiError::field(field, format!("{field}: expected a date as YYYY-MM-DD, got {v:?}"))
+                ApiError::field(
+                    field,
+                    format!("{field}: expected a date as YYYY-MM-DD, got {v:?}"),
+                )
             })
         }
     }
@@ -97,7 +100,10 @@ pub fn range(state: &AppState, query: &UsageQuery) -> ApiResult<(NaiveDate, Naiv
     let start = date("startDate", query.start_date.as_deref(), first)?;
     let end = date("endDate", query.end_date.as_deref(), today)?;
     if end < start {
-        return Err(ApiError::field("endDate", "endDate: must not be before startDate"));
+        return Err(ApiError::field(
+            "endDate",
+            "endDate: must not be before startDate",
+        ));
     }
     if (end - start).num_days() >= MAX_DAYS {
         return Err(ApiError::field(

@@ -20,15 +20,16 @@ pub async fn collect_to_file(
 ) -> Result<usize, String> {
     let collected_at = chrono::Utc::now();
     let (output, mut receiver) = Output::new(1024, Arc::new(QuietProgress));
-    let mut writer = InventoryFileWriter::create(out)
-        .map_err(|e| format!("creating {}: {e}", out.display()))?;
+    let mut writer =
+        InventoryFileWriter::create(out).map_err(|e| format!("creating {}: {e}", out.display()))?;
     let request = CollectRequest {
         kinds,
         regions,
         concurrency: concurrency.max(1),
     };
     let account = session.account_id.clone();
-    let run = posture_collect_aws::collect(Arc::new(session), request, output.clone(), collected_at);
+    let run =
+        posture_collect_aws::collect(Arc::new(session), request, output.clone(), collected_at);
     let mut count = 0usize;
     let writing = async {
         while let Some(resource) = receiver.recv().await {

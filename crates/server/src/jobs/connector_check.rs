@@ -44,8 +44,12 @@ pub async fn run(state: &AppState, job: &Job) -> JobResult {
 async fn check(state: &AppState, connector: &Connector) -> Result<(), (String, String)> {
     match connector.provider {
         Provider::Aws => {
-            let options = aws_options(state, connector)
-                .ok_or_else(|| ("invalid_settings".to_string(), "the connector has no role ARN".to_string()))?;
+            let options = aws_options(state, connector).ok_or_else(|| {
+                (
+                    "invalid_settings".to_string(),
+                    "the connector has no role ARN".to_string(),
+                )
+            })?;
             let session = Session::connect(&options)
                 .await
                 .map_err(|e| (connect_error_code(&e).to_string(), e.to_string()))?;

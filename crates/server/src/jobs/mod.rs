@@ -79,7 +79,13 @@ async fn claim(state: &AppState) -> Result<Option<Job>, posture_store::StoreErro
 
 async fn run_job(state: &AppState, job: Job) {
     let kind = job.kind.as_str();
-    tracing::info!(job = job.id, kind, subject = job.subject, attempt = job.attempt, "job started");
+    tracing::info!(
+        job = job.id,
+        kind,
+        subject = job.subject,
+        attempt = job.attempt,
+        "job started"
+    );
     let renewing = renew_lease(state.clone(), job.id);
     let work = async {
         match job.kind {
@@ -109,7 +115,10 @@ async fn run_job(state: &AppState, job: Job) {
     let id = job.id;
     let finished = tokio::task::spawn_blocking(move || store.finish_job(id, &worker)).await;
     if !matches!(finished, Ok(Ok(()))) {
-        tracing::warn!(job = job.id, "finishing the job: it is no longer this worker's");
+        tracing::warn!(
+            job = job.id,
+            "finishing the job: it is no longer this worker's"
+        );
     }
 }
 

@@ -69,7 +69,12 @@ async fn execute(
         .mandates
         .iter()
         .find(|m| m.id == report.mandate)
-        .ok_or_else(|| JobError(format!("mandate {} is no longer in the catalogue", report.mandate)))?;
+        .ok_or_else(|| {
+            JobError(format!(
+                "mandate {} is no longer in the catalogue",
+                report.mandate
+            ))
+        })?;
     let provider = report.provider;
     let kinds = Selection::mandate(&catalog, mandate, provider)
         .kinds()
@@ -139,7 +144,12 @@ async fn execute(
     let _ = state
         .db(move |s| s.set_connector_state(tenant, connector_id, &change))
         .await;
-    tracing::info!(run = run_id, report = report_id, resources = total_assets, "run published");
+    tracing::info!(
+        run = run_id,
+        report = report_id,
+        resources = total_assets,
+        "run published"
+    );
     Ok(())
 }
 
@@ -162,11 +172,17 @@ async fn collect(
             let session = Session::connect(&options)
                 .await
                 .map_err(|e| JobError(format!("connecting to AWS: {e}")))?;
-            let regions = (!state.config.aws_regions.is_empty())
-                .then(|| state.config.aws_regions.clone());
-            collect_to_file(session, kinds, regions, state.config.collect_concurrency, out)
-                .await
-                .map_err(JobError)?;
+            let regions =
+                (!state.config.aws_regions.is_empty()).then(|| state.config.aws_regions.clone());
+            collect_to_file(
+                session,
+                kinds,
+                regions,
+                state.config.collect_concurrency,
+                out,
+            )
+            .await
+            .map_err(JobError)?;
             Ok(())
         }
         other => Err(JobError(format!(
@@ -227,12 +243,17 @@ async fn stage(
         .resources
         .iter()
         .enumerate()
-        .map(|(i, r)| ((r.resource_type.to_string(), r.resource_id.clone()), i as u32))
+        .map(|(i, r)| {
+            (
+                (r.resource_type.to_string(), r.resource_id.clone()),
+                i as u32,
+            )
+        })
         .collect();
     let mut details: HashMap<u32, serde_json::Value> = HashMap::new();
     {
-        let file = File::open(inventory)
-            .map_err(|e| JobError(format!("opening the inventory: {e}")))?;
+        let file =
+            File::open(inventory).map_err(|e| JobError(format!("opening the inventory: {e}")))?;
         let mut reader = InventoryReader::open(BufReader::new(file))
             .map_err(|e| JobError(format!("reading the inventory: {e}")))?;
         let header = reader.header().clone();
@@ -259,12 +280,16 @@ async fn stage(
             kind: r.resource_type.to_string(),
             name: r.resource_name.clone(),
             region: r.region.clone(),
-            details: details.remove(&(i as u32)).unwrap_or(serde_json::Value::Null),
+            details: details
+                .remove(&(i as u32))
+                .unwrap_or(serde_json::Value::Null),
         })
         .collect();
     while !rows.is_empty() {
         let batch: Vec<RunResource> = rows.drain(..rows.len().min(BATCH)).collect();
-        state.db(move |s| s.put_run_resources(run_id, &batch)).await?;
+        state
+            .db(move |s| s.put_run_resources(run_id, &batch))
+            .await?;
     }
     let mut evaluations: Vec<RunEvaluation> = report
         .controls
@@ -279,9 +304,10 @@ async fn stage(
         })
         .collect();
     while !evaluations.is_empty() {
-        let batch: Vec<RunEvaluation> =
-            evaluations.drain(..evaluations.len().min(BATCH)).collect();
-        state.db(move |s| s.put_run_evaluations(run_id, &batch)).await?;
+        let batch: Vec<RunEvaluation> = evaluations.drain(..evaluations.len().min(BATCH)).collect();
+        state
+            .db(move |s| s.put_run_evaluations(run_id, &batch))
+            .await?;
     }
     Ok(())
 }

@@ -135,15 +135,18 @@ impl Server {
     }
 
     pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        self.call(reqwest::Method::GET, Some(token), path, None).await
+        self.call(reqwest::Method::GET, Some(token), path, None)
+            .await
     }
 
     pub async fn post(&self, token: &str, path: &str, body: &Value) -> (StatusCode, Value) {
-        self.call(reqwest::Method::POST, Some(token), path, Some(body)).await
+        self.call(reqwest::Method::POST, Some(token), path, Some(body))
+            .await
     }
 
     pub async fn delete(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        self.call(reqwest::Method::DELETE, Some(token), path, None).await
+        self.call(reqwest::Method::DELETE, Some(token), path, None)
+            .await
     }
 
     pub async fn get_text(&self, token: &str, path: &str) -> (StatusCode, String) {
@@ -171,7 +174,11 @@ fn rand_suffix() -> String {
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
-    format!("{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// Creates the two tenants and their users.
