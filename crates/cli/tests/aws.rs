@@ -115,33 +115,10 @@ fn scan_aws_collects_the_needed_kinds_and_reports() {
     );
 }
 
-/// Fills moto with the benchmark's estate at scale 1: a good and a bad
-/// configuration of every service posture collects.
-fn seed_estate(moto: &moto::Moto) {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let out = Command::new(root.join(".venv-moto/bin/python"))
-        .arg(root.join("bench/aws-vs-prowler/seed.py"))
-        .args([
-            "--endpoint",
-            &moto.endpoint,
-            "--scale",
-            "1",
-            "--regions",
-            "us-east-1",
-        ])
-        .output()
-        .expect("run seed.py");
-    assert!(
-        out.status.success(),
-        "seed.py failed: {}",
-        text(&out.stderr)
-    );
-}
-
 #[test]
 fn scan_aws_reports_pci_dss_on_a_populated_account() {
     let moto = moto::Moto::start();
-    seed_estate(&moto);
+    moto.seed_estate("us-east-1");
     let scan = |format: &str| {
         posture(
             &[

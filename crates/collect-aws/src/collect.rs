@@ -6,8 +6,8 @@ use crate::context::RegionCtx;
 use crate::regions::enabled_regions;
 use crate::services::{SERVICES, Scope};
 use chrono::{DateTime, Utc};
-use posture_collect::{CollectRequest, Output, run_bounded};
-use posture_model::{CollectionError, ResourceKind};
+use posture_collect::{CollectRequest, Output, Progress, run_bounded};
+use posture_model::{CollectionError, Resource, ResourceKind};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -26,6 +26,40 @@ pub fn supported_kinds() -> BTreeSet<&'static str> {
         .iter()
         .flat_map(|s| s.kinds.iter().copied())
         .collect()
+}
+
+/// Runs [`collect`] and hands each resource to `each` as it arrives (to
+/// write an inventory, count kinds); returns what was attempted and the
+/// collection errors once every task has ended. Stops reading at the first
+/// error `each` returns.
+pub async fn collect_each<E>(
+    session: Arc<Session>,
+    request: CollectRequest,
+    progress: Arc<dyn Progress>,
+    collected_at: DateTime<Utc>,
+    mut each: impl FnMut(Resource) -> Result<(), E>,
+) -> Result<(Attempt, Vec<CollectionError>), E> {
+    let (output, mut receiver) = Output::new(1024, progress);
+    let run = collect(session, request, output.clone(), collected_at);
+    let receiving = async {
+        while let Some(resource) = receiver.recv().await {
+            each(resource)?;
+        }
+        Ok(())
+    };
+    // The run owns the last sender: when it ends, the channel closes and
+    // the receiver drains what is left.
+    let ((attempt, errors), received) = tokio::join!(
+        async move {
+            let attempt = run.await;
+            let errors = output.errors();
+            drop(output);
+            (attempt, errors)
+        },
+        receiving
+    );
+    received?;
+    Ok((attempt, errors))
 }
 
 /// Collects the requested kinds into `output`. Never fails as a whole:

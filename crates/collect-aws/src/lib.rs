@@ -16,6 +16,6 @@ mod services;
 mod session;
 
 pub use calls::ApiCalls;
-pub use collect::{Attempt, collect, supported_kinds};
+pub use collect::{Attempt, collect, collect_each, supported_kinds};
 pub use options::{AccessKeys, AssumeRole, AwsOptions, Partition, validate_role_arn};
 pub use session::{ConnectError, Session};

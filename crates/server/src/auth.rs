@@ -69,8 +69,12 @@ fn bearer(parts: &Parts) -> Option<String> {
 }
 
 fn session_cookie(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+    session_cookie_in(&parts.headers)
+}
+
+/// The portal session token a request's cookies carry.
+pub fn session_cookie_in(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

@@ -8,30 +8,9 @@ mod support;
 use posture_server::ManualClock;
 use reqwest::StatusCode;
 use serde_json::json;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{Server, Setup, moto::Moto, repo_root, start_time};
-
-fn seed(moto: &Moto) {
-    let out = Command::new(repo_root().join(".venv-moto/bin/python"))
-        .arg(repo_root().join("bench/aws-vs-prowler/seed.py"))
-        .args([
-            "--endpoint",
-            &moto.endpoint,
-            "--scale",
-            "1",
-            "--regions",
-            "us-east-1",
-        ])
-        .output()
-        .expect("run seed.py");
-    assert!(
-        out.status.success(),
-        "seed.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use support::{Server, Setup, moto::Moto, start_time};
 
 async fn wait_for(what: &str, mut check: impl AsyncFnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(180);
@@ -44,7 +23,7 @@ async fn wait_for(what: &str, mut check: impl AsyncFnMut() -> bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pci_dss_workflow_on_aws() {
     let moto = Moto::start();
-    seed(&moto);
+    moto.seed_estate("us-east-1");
     let dir = tempfile::tempdir().expect("a temp dir");
     let clock = Arc::new(ManualClock::new(start_time()));
     let setup = Setup {

@@ -5,7 +5,7 @@
 use crate::cli::{AwsArgs, CollectCommand, PartitionArg};
 use crate::exit::Code;
 use anyhow::{Context as _, bail};
-use posture_collect::{CollectRequest, Output, Progress};
+use posture_collect::{CollectRequest, Progress};
 use posture_collect_aws::{AssumeRole, AwsOptions, Partition, Session};
 use posture_inventory::InventoryFileWriter;
 use posture_model::{InventoryHeader, Provider, ResourceKind};
@@ -95,7 +95,6 @@ pub fn aws(args: &AwsArgs, kinds: BTreeSet<ResourceKind>, out: &Path) -> anyhow:
         );
         let collected_at = chrono::Utc::now();
         let progress = Arc::new(Console::new());
-        let (output, mut receiver) = Output::new(1024, progress.clone());
         let mut writer = InventoryFileWriter::create(out)
             .with_context(|| format!("creating {}", out.display()))?;
         let mut per_kind: BTreeMap<ResourceKind, usize> = BTreeMap::new();
@@ -106,29 +105,18 @@ pub fn aws(args: &AwsArgs, kinds: BTreeSet<ResourceKind>, out: &Path) -> anyhow:
         };
         let account = session.account_id.clone();
         let calls = Arc::clone(&session.calls);
-        let run =
-            posture_collect_aws::collect(Arc::new(session), request, output.clone(), collected_at);
-        // `run` holds a clone; the original is moved into the task below.
-        let writing = async {
-            while let Some(resource) = receiver.recv().await {
+        let (attempt, errors) = posture_collect_aws::collect_each(
+            Arc::new(session),
+            request,
+            progress.clone(),
+            collected_at,
+            |resource| {
                 *per_kind.entry(resource.kind.clone()).or_default() += 1;
                 progress.resources.fetch_add(1, Ordering::Relaxed);
-                writer.write(&resource)?;
-            }
-            anyhow::Ok(())
-        };
-        // The run owns the last sender: when it ends, the channel closes and
-        // the writer drains what is left.
-        let ((attempt, errors), written) = tokio::join!(
-            async move {
-                let attempt = run.await;
-                let errors = output.errors();
-                drop(output);
-                (attempt, errors)
+                writer.write(&resource)
             },
-            writing
-        );
-        written?;
+        )
+        .await?;
         progress.done();
         let mut header = InventoryHeader::new(Provider::Aws, account, collected_at);
         header.kinds = Some(attempt.kinds);

@@ -71,4 +71,27 @@ impl Moto {
         }
         moto
     }
+
+    /// Fills moto with the benchmark's estate at scale 1 (`seed.py`): a
+    /// good and a bad configuration of every service posture collects.
+    pub fn seed_estate(&self, regions: &str) {
+        let root = repo_root();
+        let out = Command::new(root.join(".venv-moto/bin/python"))
+            .arg(root.join("bench/aws-vs-prowler/seed.py"))
+            .args([
+                "--endpoint",
+                &self.endpoint,
+                "--scale",
+                "1",
+                "--regions",
+                regions,
+            ])
+            .output()
+            .expect("run seed.py");
+        assert!(
+            out.status.success(),
+            "seed.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

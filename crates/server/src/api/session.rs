@@ -106,15 +106,7 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     // Revoking by hash needs no lookup of the caller: an unknown token
     // simply matches nothing.
-    if let Some(token) = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
-    {
+    if let Some(token) = crate::auth::session_cookie_in(&headers) {
         let hash = hash_token(&token);
         state.db(move |s| s.delete_token_by_hash(&hash)).await?;
     }

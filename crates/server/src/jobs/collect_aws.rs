@@ -2,7 +2,7 @@
 //! kinds the mandate needs, in every enabled region (or the configured
 //! ones), quietly.
 
-use posture_collect::{CollectRequest, Output, QuietProgress};
+use posture_collect::{CollectRequest, QuietProgress};
 use posture_collect_aws::Session;
 use posture_inventory::InventoryFileWriter;
 use posture_model::{InventoryHeader, Provider, ResourceKind};
@@ -19,7 +19,6 @@ pub async fn collect_to_file(
     out: &Path,
 ) -> Result<usize, String> {
     let collected_at = chrono::Utc::now();
-    let (output, mut receiver) = Output::new(1024, Arc::new(QuietProgress));
     let mut writer =
         InventoryFileWriter::create(out).map_err(|e| format!("creating {}: {e}", out.display()))?;
     let request = CollectRequest {
@@ -28,27 +27,18 @@ pub async fn collect_to_file(
         concurrency: concurrency.max(1),
     };
     let account = session.account_id.clone();
-    let run =
-        posture_collect_aws::collect(Arc::new(session), request, output.clone(), collected_at);
     let mut count = 0usize;
-    let writing = async {
-        while let Some(resource) = receiver.recv().await {
+    let (attempt, errors) = posture_collect_aws::collect_each(
+        Arc::new(session),
+        request,
+        Arc::new(QuietProgress),
+        collected_at,
+        |resource| {
             count += 1;
-            writer.write(&resource).map_err(|e| e.to_string())?;
-        }
-        Ok::<(), String>(())
-    };
-    // The run owns the last sender: when it ends, the channel closes.
-    let ((attempt, errors), written) = tokio::join!(
-        async move {
-            let attempt = run.await;
-            let errors = output.errors();
-            drop(output);
-            (attempt, errors)
+            writer.write(&resource).map_err(|e| e.to_string())
         },
-        writing
-    );
-    written?;
+    )
+    .await?;
     let mut header = InventoryHeader::new(Provider::Aws, account, collected_at);
     header.kinds = Some(attempt.kinds);
     header.errors = errors;
