@@ -156,8 +156,10 @@ fn print_credentials(what: &str, c: &posture_server::admin::Credentials) {
 fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("POSTURE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colours only for a person at a terminal, not in log files.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     if json {
         builder.json().init();
