@@ -109,9 +109,11 @@ async fn execute(
             .await
             .map_err(|e| JobError(format!("evaluation task: {e}")))??
     };
-    let (report_result, total_assets) = evaluated;
+    let report_result = evaluated;
     let cid = |position: usize| catalog.controls[position].cid.0;
-    stage(state, run_id, &report_result, &cid, &inventory, provider).await?;
+    // Staging reads the inventory once more for the resources' details,
+    // and counts them on the way.
+    let total_assets = stage(state, run_id, &report_result, &cid, &inventory, provider).await?;
 
     let outcome = RunOutcome {
         finished_at: state.now(),
@@ -192,15 +194,13 @@ async fn collect(
     }
 }
 
-type Evaluated = (Report, usize);
-
 fn evaluate(
     catalog: &posture_catalog::Catalog,
     mandate_id: &str,
     provider: Provider,
     path: &Path,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Evaluated, JobError> {
+) -> Result<Report, JobError> {
     let mandate = catalog
         .mandates
         .iter()
@@ -216,16 +216,7 @@ fn evaluate(
         .map_err(|e| JobError(format!("reading the inventory: {e}")))?;
     let report = posture_engine::evaluate(reader, &selection, &Options::at(now))
         .map_err(|e| JobError(format!("evaluating: {e}")))?;
-    let mut reader = InventoryReader::open(open()?)
-        .map_err(|e| JobError(format!("reading the inventory: {e}")))?;
-    let mut total = 0usize;
-    while let Some(_line) = reader
-        .next_line()
-        .map_err(|e| JobError(format!("reading the inventory: {e}")))?
-    {
-        total += 1;
-    }
-    Ok((report, total))
+    Ok(report)
 }
 
 /// Stages the evaluated resources (with their configuration from the
@@ -237,7 +228,7 @@ async fn stage(
     cid: &(dyn Fn(usize) -> u32 + Sync),
     inventory: &Path,
     provider: Provider,
-) -> JobResult {
+) -> Result<usize, JobError> {
     let account = report.header.account_id.clone();
     let index: HashMap<(String, String), u32> = report
         .resources
@@ -251,6 +242,7 @@ async fn stage(
         })
         .collect();
     let mut details: HashMap<u32, serde_json::Value> = HashMap::new();
+    let mut total = 0usize;
     {
         let file =
             File::open(inventory).map_err(|e| JobError(format!("opening the inventory: {e}")))?;
@@ -263,6 +255,7 @@ async fn stage(
         {
             let resource = parse_resource(&line, &header)
                 .map_err(|e| JobError(format!("reading the inventory: {e}")))?;
+            total += 1;
             if let Some(&i) = index.get(&(resource.kind.to_string(), resource.id.clone())) {
                 details.insert(i, serde_json::Value::Object(resource.config));
             }
@@ -309,5 +302,5 @@ async fn stage(
             .db(move |s| s.put_run_evaluations(run_id, &batch))
             .await?;
     }
-    Ok(())
+    Ok(total)
 }
