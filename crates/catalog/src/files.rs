@@ -111,6 +111,25 @@ pub struct MandateFile {
     pub requirement: Vec<RequirementEntry>,
 }
 
+/// `mandates/<mandate id>/<provider>.toml`: one provider's controls mapped
+/// onto a mandate's requirements, kept apart from the requirement tree so
+/// that each cloud's mapping is its own file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappingFile {
+    pub mandate: String,
+    pub provider: String,
+    #[serde(default)]
+    pub map: Vec<MappingEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappingEntry {
+    pub requirement: String,
+    pub controls: Vec<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequirementEntry {

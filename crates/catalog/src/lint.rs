@@ -218,14 +218,14 @@ fn check_policies(catalog: &mut Catalog, findings: &mut Findings) {
     for policy in &mut catalog.policies {
         if !ids.insert(policy.id) || !slugs.insert(policy.slug.clone()) {
             findings.error(
-                "catalog/policies.toml",
+                "policies.toml",
                 format!("policy {} ({}) is declared twice", policy.slug, policy.id),
             );
         }
         for service in &policy.services {
             if !services.contains(&(policy.provider, service.clone())) {
                 findings.error(
-                    "catalog/policies.toml",
+                    "policies.toml",
                     format!(
                         "policy {}: no {} control has service {service:?}",
                         policy.slug, policy.provider
@@ -247,7 +247,7 @@ fn check_policies(catalog: &mut Catalog, findings: &mut Findings) {
             findings.error(
                 &control.source,
                 format!(
-                    "no policy in catalog/policies.toml covers service {} {}",
+                    "no policy (policies.toml or <provider>/policies.toml) covers service {} {}",
                     control.provider, control.service
                 ),
             );

@@ -3,7 +3,7 @@
 //! error-level finding is refused, so nothing downstream sees a broken one.
 
 use crate::expr::Expr;
-use crate::files::{ControlFile, KindsFile, MandateFile, PoliciesFile};
+use crate::files::{ControlFile, KindsFile, MandateFile, MappingFile, PoliciesFile};
 use crate::lint;
 use crate::source::SourceFile;
 use crate::types::{Control, Fixture, Mandate, Policy, Remediation, Requirement};
@@ -83,13 +83,17 @@ impl Catalog {
         let mut catalog = Catalog::default();
         let mut policy_files = Vec::new();
         let mut mandate_files = Vec::new();
+        let mut mapping_files = Vec::new();
         let mut control_files = Vec::new();
         for file in &files {
             let name = file.relative.rsplit('/').next().unwrap_or_default();
-            if file.relative == "policies.toml" {
+            let depth = file.relative.matches('/').count();
+            if name == "policies.toml" && depth <= 1 {
                 policy_files.push(file);
-            } else if file.relative.starts_with("mandates/") {
+            } else if file.relative.starts_with("mandates/") && depth == 1 {
                 mandate_files.push(file);
+            } else if file.relative.starts_with("mandates/") {
+                mapping_files.push(file);
             } else if name == "kinds.toml" {
                 load_kinds(file, &mut catalog.kinds, &mut findings);
             } else {
@@ -111,6 +115,9 @@ impl Catalog {
             }
         }
         catalog.mandates.sort_by_key(|m| m.mid);
+        for file in mapping_files {
+            apply_mapping(file, &mut catalog.mandates, &mut findings);
+        }
         lint::check(&mut catalog, &mut findings);
         let mut findings = findings.0;
         findings.sort();
@@ -364,6 +371,73 @@ fn load_policies(file: &SourceFile, policies: &mut Vec<Policy>, findings: &mut F
             services: entry.services,
             controls: Vec::new(),
         });
+    }
+}
+
+/// Adds a mapping file's controls to its mandate's requirements, and its
+/// provider to the mandate's providers. The mapping's controls are then
+/// linted with the mandate's own (they exist, they are of that provider).
+fn apply_mapping(file: &SourceFile, mandates: &mut [Mandate], findings: &mut Findings) {
+    let Some(parsed) = parse_toml::<MappingFile>(file, findings) else {
+        return;
+    };
+    let expected = format!("mandates/{}/{}.toml", parsed.mandate, parsed.provider);
+    if file.relative != expected {
+        findings.error(
+            &file.path,
+            format!(
+                "a mapping of {} for {} belongs in {expected}",
+                parsed.mandate, parsed.provider
+            ),
+        );
+    }
+    let provider = match parsed.provider.parse::<Provider>() {
+        Ok(p) => p,
+        Err(e) => {
+            findings.error(&file.path, format!("field `provider`: {e}"));
+            return;
+        }
+    };
+    let Some(mandate) = mandates.iter_mut().find(|m| m.id == parsed.mandate) else {
+        findings.error(
+            &file.path,
+            format!("mandate {:?} does not exist", parsed.mandate),
+        );
+        return;
+    };
+    if !mandate.providers.contains(&provider) {
+        mandate.providers.push(provider);
+    }
+    for entry in parsed.map {
+        let Some(requirement) = mandate
+            .requirements
+            .iter_mut()
+            .find(|r| r.id == entry.requirement)
+        else {
+            findings.error(
+                &file.path,
+                format!(
+                    "requirement {} is not in mandate {}",
+                    entry.requirement, mandate.id
+                ),
+            );
+            continue;
+        };
+        if requirement.manual {
+            findings.error(
+                &file.path,
+                format!(
+                    "requirement {}: manual requirements map no controls",
+                    requirement.id
+                ),
+            );
+            continue;
+        }
+        for control in entry.controls {
+            if !requirement.controls.contains(&control) {
+                requirement.controls.push(control);
+            }
+        }
     }
 }
 

@@ -202,6 +202,48 @@ fn mandates_must_point_at_existing_controls_of_their_providers() {
 }
 
 #[test]
+fn mapping_files_add_a_providers_controls_to_a_mandate() {
+    let mandate = "id = \"m\"\nmid = 5\nname = \"M\"\nversion = \"1\"\nproviders = []\n[[requirement]]\nid = \"1\"\ntitle = \"One\"\n[[requirement]]\nid = \"2\"\ntitle = \"Two\"\nmanual = true\n";
+    let mapping = "mandate = \"m\"\nprovider = \"aws\"\n[[map]]\nrequirement = \"1\"\ncontrols = [\"versioned\"]\n";
+    let mut files = vec![
+        file("aws/s3/kinds.toml", KINDS),
+        file("aws/s3/versioned.toml", CONTROL),
+        file("aws/policies.toml", POLICIES),
+        file("mandates/m.toml", mandate),
+        file("mandates/m/aws.toml", mapping),
+    ];
+    let catalog = Catalog::load(files.clone()).expect("loads");
+    let m = catalog.mandate("m").expect("mandate");
+    assert_eq!(m.providers, vec![posture_model::Provider::Aws]);
+    assert_eq!(m.requirements[0].controls, vec!["versioned".to_owned()]);
+    assert_eq!(catalog.policies.len(), 1, "aws/policies.toml is read");
+
+    files.push(file(
+        "mandates/m/gcp.toml",
+        "mandate = \"m\"\nprovider = \"gcp\"\n[[map]]\nrequirement = \"2\"\ncontrols = [\"versioned\"]\n[[map]]\nrequirement = \"7\"\ncontrols = []\n",
+    ));
+    files.push(file(
+        "mandates/m/azure.toml",
+        "mandate = \"nope\"\nprovider = \"azure\"\n",
+    ));
+    let found: Vec<String> = match Catalog::load(files) {
+        Ok(_) => panic!("bad mappings must not load"),
+        Err(findings) => findings.into_iter().map(|f| f.to_string()).collect(),
+    };
+    for expected in [
+        "requirement 2: manual requirements map no controls",
+        "requirement 7 is not in mandate m",
+        "a mapping of nope for azure belongs in mandates/nope/azure.toml",
+        "mandate \"nope\" does not exist",
+    ] {
+        assert!(
+            found.iter().any(|e| e.contains(expected)),
+            "expected {expected:?} in {found:#?}"
+        );
+    }
+}
+
+#[test]
 fn kinds_must_declare_parents_and_types() {
     let kinds = KINDS.replace(
         "versioning = { type = \"string?\"",
