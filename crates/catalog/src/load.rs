@@ -88,7 +88,7 @@ impl Catalog {
         for file in &files {
             let name = file.relative.rsplit('/').next().unwrap_or_default();
             let depth = file.relative.matches('/').count();
-            if name == "policies.toml" && depth <= 1 {
+            if name.starts_with("policies") && depth <= 1 {
                 policy_files.push(file);
             } else if file.relative.starts_with("mandates/") && depth == 1 {
                 mandate_files.push(file);

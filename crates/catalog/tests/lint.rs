@@ -208,15 +208,19 @@ fn mapping_files_add_a_providers_controls_to_a_mandate() {
     let mut files = vec![
         file("aws/s3/kinds.toml", KINDS),
         file("aws/s3/versioned.toml", CONTROL),
-        file("aws/policies.toml", POLICIES),
+        file("aws/policies-storage.toml", POLICIES),
         file("mandates/m.toml", mandate),
-        file("mandates/m/aws.toml", mapping),
+        file("mandates/m/aws-storage.toml", mapping),
     ];
     let catalog = Catalog::load(files.clone()).expect("loads");
     let m = catalog.mandate("m").expect("mandate");
     assert_eq!(m.providers, vec![posture_model::Provider::Aws]);
     assert_eq!(m.requirements[0].controls, vec!["versioned".to_owned()]);
-    assert_eq!(catalog.policies.len(), 1, "aws/policies.toml is read");
+    assert_eq!(
+        catalog.policies.len(),
+        1,
+        "aws/policies-storage.toml is read"
+    );
 
     files.push(file(
         "mandates/m/gcp.toml",
@@ -233,7 +237,7 @@ fn mapping_files_add_a_providers_controls_to_a_mandate() {
     for expected in [
         "requirement 2: manual requirements map no controls",
         "requirement 7 is not in mandate m",
-        "a mapping of nope for azure belongs in mandates/nope/azure.toml",
+        "a mapping of nope for azure belongs in mandates/nope/azure.toml (or mandates/nope/azure-<part>.toml)",
         "mandate \"nope\" does not exist",
     ] {
         assert!(
