@@ -381,12 +381,19 @@ fn apply_mapping(file: &SourceFile, mandates: &mut [Mandate], findings: &mut Fin
     let Some(parsed) = parse_toml::<MappingFile>(file, findings) else {
         return;
     };
-    let expected = format!("mandates/{}/{}.toml", parsed.mandate, parsed.provider);
-    if file.relative != expected {
+    let expected = format!("mandates/{}/{}", parsed.mandate, parsed.provider);
+    let stem = file
+        .relative
+        .strip_suffix(".toml")
+        .unwrap_or(&file.relative);
+    let placed = stem
+        .strip_prefix(&expected)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('-'));
+    if !placed {
         findings.error(
             &file.path,
             format!(
-                "a mapping of {} for {} belongs in {expected}",
+                "a mapping of {} for {} belongs in {expected}.toml (or {expected}-<part>.toml)",
                 parsed.mandate, parsed.provider
             ),
         );
