@@ -20,5 +20,5 @@ pub use functions::HELPERS;
 mod lint;
 mod load;
 
-pub use load::{Catalog, FIXTURE_CLOCK, Finding, Level};
+pub use load::{Catalog, FIXTURE_CLOCK, Finding, Fixtures, Level};
 pub mod reference;

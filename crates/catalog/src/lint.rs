@@ -2,7 +2,7 @@
 //! every load, so a catalogue that loads is a catalogue that lints.
 
 use crate::eval::{Evaluator, Subject};
-use crate::load::{Catalog, FIXTURE_CLOCK, Findings};
+use crate::load::{Catalog, FIXTURE_CLOCK, Findings, Fixtures};
 use crate::source::SourceFile;
 use posture_model::Status;
 use posture_model::schema::KindSchema;
@@ -68,13 +68,13 @@ pub(crate) fn check_kind(schema: &KindSchema, file: &SourceFile, findings: &mut 
 }
 
 /// Whole-catalogue checks: references between files, fixtures, uniqueness.
-pub(crate) fn check(catalog: &mut Catalog, findings: &mut Findings) {
-    check_controls(catalog, findings);
+pub(crate) fn check(catalog: &mut Catalog, fixtures: Fixtures, findings: &mut Findings) {
+    check_controls(catalog, fixtures, findings);
     check_policies(catalog, findings);
     check_mandates(catalog, findings);
 }
 
-fn check_controls(catalog: &Catalog, findings: &mut Findings) {
+fn check_controls(catalog: &Catalog, fixtures: Fixtures, findings: &mut Findings) {
     let mut cids: HashMap<u32, &str> = HashMap::new();
     let mut ids: HashMap<&str, &str> = HashMap::new();
     let now = chrono::DateTime::parse_from_rfc3339(FIXTURE_CLOCK)
@@ -159,14 +159,15 @@ fn check_controls(catalog: &Catalog, findings: &mut Findings) {
                 );
             }
         }
-        check_fixtures(control, schema, &evaluator, findings);
+        let evaluate = fixtures == Fixtures::All || control.custom;
+        check_fixtures(control, schema, evaluate.then_some(&evaluator), findings);
     }
 }
 
 fn check_fixtures(
     control: &crate::Control,
     schema: &KindSchema,
-    evaluator: &Evaluator,
+    evaluator: Option<&Evaluator>,
     findings: &mut Findings,
 ) {
     let file = control.source.as_str();
@@ -174,6 +175,9 @@ fn check_fixtures(
     if !has(Status::Pass) || !has(Status::Fail) {
         findings.error(file, "needs at least one `pass` and one `fail` fixture");
     }
+    let Some(evaluator) = evaluator else {
+        return;
+    };
     for fixture in &control.fixtures {
         if let Err(e) = schema.validate(&fixture.config) {
             findings.error(file, format!("fixture {:?}: {e}", fixture.name));

@@ -48,6 +48,16 @@ pub struct Catalog {
     pub warnings: Vec<Finding>,
 }
 
+/// Which controls' fixtures a load evaluates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixtures {
+    /// Every control's (the linter, the tests).
+    All,
+    /// Only custom controls' (scans and the service: the built-in ones are
+    /// proven by the test suite).
+    CustomOnly,
+}
+
 /// Collects findings while loading.
 #[derive(Debug, Default)]
 pub(crate) struct Findings(pub Vec<Finding>);
@@ -79,6 +89,14 @@ impl Catalog {
     /// Loads and lints `files`. On success the catalogue carries its
     /// warnings; on failure every finding (errors and warnings) is returned.
     pub fn load(files: Vec<SourceFile>) -> Result<Catalog, Vec<Finding>> {
+        Catalog::load_checking(files, Fixtures::All)
+    }
+
+    /// Loads and lints `files`, evaluating the fixtures `fixtures` selects.
+    pub fn load_checking(
+        files: Vec<SourceFile>,
+        fixtures: Fixtures,
+    ) -> Result<Catalog, Vec<Finding>> {
         let mut findings = Findings::default();
         let mut catalog = Catalog::default();
         let mut policy_files = Vec::new();
@@ -118,7 +136,7 @@ impl Catalog {
         for file in mapping_files {
             apply_mapping(file, &mut catalog.mandates, &mut findings);
         }
-        lint::check(&mut catalog, &mut findings);
+        lint::check(&mut catalog, fixtures, &mut findings);
         let mut findings = findings.0;
         findings.sort();
         findings.dedup();
@@ -132,7 +150,19 @@ impl Catalog {
 
     /// Adds `other`'s files to this catalogue's and reloads both together,
     /// so that custom controls are linted against the built-in kinds.
+    ///
+    /// The built-in controls' fixtures are not evaluated again: the test
+    /// suite and `posture catalog lint` prove them, and a scan should not
+    /// pay for them in time and memory. Custom controls' fixtures are.
     pub fn load_with_custom(custom: Vec<SourceFile>) -> Result<Catalog, Vec<Finding>> {
+        let mut files = crate::source::embedded();
+        files.extend(custom);
+        Catalog::load_checking(files, Fixtures::CustomOnly)
+    }
+
+    /// Like [`Catalog::load_with_custom`], evaluating every fixture (the
+    /// linter's job).
+    pub fn lint_with_custom(custom: Vec<SourceFile>) -> Result<Catalog, Vec<Finding>> {
         let mut files = crate::source::embedded();
         files.extend(custom);
         Catalog::load(files)

@@ -499,12 +499,12 @@ async fn support_access_is_empty_when_nobody_holds_the_policy() {
     );
 }
 
-/// More than one moto page: ListPolicies and ListAttachedGroupPolicies page
-/// at 100 (MaxItems' default). moto does not page ListGroups, GetGroup,
-/// ListGroupPolicies, ListServerCertificates nor ListEntitiesForPolicy: it
-/// returns everything with IsTruncated false.
+/// More than one moto page of ListPolicies (100 by MaxItems' default), and
+/// a group holding all of them, read from GetAccountAuthorizationDetails.
+/// moto does not page GetAccountAuthorizationDetails, ListServerCertificates
+/// nor ListEntitiesForPolicy: it returns everything with IsTruncated false.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reads_every_page_of_policies_and_attached_group_policies() {
+async fn reads_every_page_of_policies_and_every_policy_a_group_holds() {
     const COUNT: usize = 105;
     let moto = Moto::start();
     let config = support::sdk_config(&moto, "us-east-1").await;

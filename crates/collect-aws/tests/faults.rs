@@ -198,8 +198,18 @@ async fn denied_services_become_errors_naming_the_permission() {
             "global",
             "iam:GetAccountPasswordPolicy",
         ),
+        (
+            "aws.iam.role",
+            "global",
+            "iam:GetAccountAuthorizationDetails",
+        ),
         ("aws.iam.role", "global", "iam:ListRoles"),
         ("aws.iam.user", "global", "iam:GenerateCredentialReport"),
+        (
+            "aws.iam.user",
+            "global",
+            "iam:GetAccountAuthorizationDetails",
+        ),
         ("aws.iam.user", "global", "iam:ListUsers"),
         ("aws.kms.key", "eu-west-1", "kms:ListKeys"),
         ("aws.kms.key", "us-east-1", "kms:ListKeys"),

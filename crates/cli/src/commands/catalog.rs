@@ -36,7 +36,7 @@ fn lint(dir: Option<&std::path::Path>) -> anyhow::Result<Code> {
         }
         None => Vec::new(),
     };
-    match Catalog::load_with_custom(custom) {
+    match Catalog::lint_with_custom(custom) {
         Ok(catalog) => {
             for warning in &catalog.warnings {
                 println!("{warning}");

@@ -8,9 +8,11 @@ use super::{ec2_compute, ec2_network};
 use crate::calls::client;
 use crate::context::RegionCtx;
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::{Filter, IpPermission, Tag};
+use aws_sdk_ec2::error::SdkError;
+use aws_sdk_ec2::operation::describe_network_interfaces::DescribeNetworkInterfacesError;
+use aws_sdk_ec2::types::{IpPermission, Tag};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub const KINDS: &[&str] = &[
     "aws.ec2.security_group",
@@ -152,6 +154,7 @@ async fn security_groups(ctx: &RegionCtx, client: &Client) {
             }
         }
     }
+    let interfaces = interfaces_per_group(client).await;
     for group in groups {
         let group_id = group.group_id().unwrap_or_default().to_owned();
         let id = format!(
@@ -178,24 +181,17 @@ async fn security_groups(ctx: &RegionCtx, client: &Client) {
             "egress_rules".into(),
             Value::Array(flatten(group.ip_permissions_egress())),
         );
-        let interfaces = client
-            .describe_network_interfaces()
-            .filters(Filter::builder().name("group-id").values(&group_id).build())
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await;
-        match interfaces {
-            Ok(list) => {
-                config.insert("network_interface_count".into(), json!(list.len()));
+        match &interfaces {
+            Ok(counts) => {
+                let count = counts.get(&group_id).copied().unwrap_or(0);
+                config.insert("network_interface_count".into(), json!(count));
             }
             Err(err) => ctx.fail(
                 GROUP,
                 &ctx.region,
                 "ec2:DescribeNetworkInterfaces",
                 Some(&id),
-                &err,
+                err,
             ),
         }
         ctx.emit(
@@ -208,6 +204,26 @@ async fn security_groups(ctx: &RegionCtx, client: &Client) {
         )
         .await;
     }
+}
+
+/// How many network interfaces each security group is attached to, from
+/// one paged DescribeNetworkInterfaces of the region (not one call per
+/// group: regions have hundreds of groups).
+async fn interfaces_per_group(
+    client: &Client,
+) -> Result<HashMap<String, usize>, SdkError<DescribeNetworkInterfacesError>> {
+    let mut counts = HashMap::new();
+    let mut pages = client.describe_network_interfaces().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        for interface in page?.network_interfaces() {
+            for group in interface.groups() {
+                if let Some(id) = group.group_id() {
+                    *counts.entry(id.to_owned()).or_default() += 1;
+                }
+            }
+        }
+    }
+    Ok(counts)
 }
 
 /// The protocol as a name, and the port range normalised (see the kind's schema).

@@ -7,11 +7,13 @@
 //! (`aws.iam.support_access`).
 
 use super::iam_certificates::SERVER_CERTIFICATE;
+use super::iam_details::Details;
 use super::iam_policies::{GROUP, POLICY, SUPPORT_ACCESS};
 use crate::calls::client;
 use crate::context::RegionCtx;
 use crate::errors::code;
 use aws_sdk_iam::Client;
+use aws_sdk_iam::types::EntityType;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -32,32 +34,16 @@ pub const ACTIONS: &[&str] = &[
     "iam:GetAccountSummary",
     "iam:GenerateCredentialReport",
     "iam:GetCredentialReport",
+    "iam:GetAccountAuthorizationDetails",
     "iam:ListUsers",
-    "iam:GetUser",
     "iam:GetLoginProfile",
     "iam:ListMFADevices",
     "iam:ListVirtualMFADevices",
     "iam:ListAccessKeys",
     "iam:GetAccessKeyLastUsed",
-    "iam:ListGroupsForUser",
-    "iam:ListAttachedUserPolicies",
-    "iam:ListUserPolicies",
-    "iam:GetUserPolicy",
-    "iam:ListUserTags",
     "iam:ListRoles",
-    "iam:GetRole",
-    "iam:ListAttachedRolePolicies",
-    "iam:ListRolePolicies",
-    "iam:GetRolePolicy",
-    "iam:ListRoleTags",
     "iam:ListPolicies",
     "iam:GetPolicy",
-    "iam:GetPolicyVersion",
-    "iam:ListGroups",
-    "iam:GetGroup",
-    "iam:ListAttachedGroupPolicies",
-    "iam:ListGroupPolicies",
-    "iam:GetGroupPolicy",
     "iam:ListServerCertificates",
     "iam:ListEntitiesForPolicy",
 ];
@@ -86,17 +72,19 @@ pub async fn collect(ctx: RegionCtx) {
     if ctx.wants(ROOT) {
         super::iam_principals::root_user(&ctx, &client, report.as_ref()).await;
     }
+    let details = authorization_details(&ctx, &client).await;
+    let details = details.as_ref();
     if ctx.wants(USER) {
-        super::iam_principals::users(&ctx, &client, report.as_ref()).await;
+        super::iam_principals::users(&ctx, &client, report.as_ref(), details).await;
     }
     if ctx.wants(ROLE) {
-        super::iam_principals::roles(&ctx, &client).await;
+        super::iam_principals::roles(&ctx, &client, details).await;
     }
     if ctx.wants(POLICY) {
-        super::iam_policies::policies(&ctx, &client).await;
+        super::iam_policies::policies(&ctx, &client, details).await;
     }
-    if ctx.wants(GROUP) {
-        super::iam_policies::groups(&ctx, &client).await;
+    if let (true, Some(details)) = (ctx.wants(GROUP), details) {
+        super::iam_policies::groups(&ctx, details).await;
     }
     if ctx.wants(SERVER_CERTIFICATE) {
         super::iam_certificates::server_certificates(&ctx, &client).await;
@@ -104,6 +92,31 @@ pub async fn collect(ctx: RegionCtx) {
     if ctx.wants(SUPPORT_ACCESS) {
         super::iam_policies::support_access(&ctx, &client).await;
     }
+}
+
+/// The authorization details the wanted kinds need: users for users and
+/// for group members, roles, groups, and customer managed policies.
+async fn authorization_details(ctx: &RegionCtx, client: &Client) -> Option<Details> {
+    let mut filter = Vec::new();
+    let mut kinds = Vec::new();
+    if ctx.wants(USER) || ctx.wants(GROUP) {
+        filter.push(EntityType::User);
+    }
+    for (kind, entity) in [
+        (USER, None),
+        (ROLE, Some(EntityType::Role)),
+        (GROUP, Some(EntityType::Group)),
+        (POLICY, Some(EntityType::LocalManagedPolicy)),
+    ] {
+        if ctx.wants(kind) {
+            kinds.push(kind);
+            filter.extend(entity);
+        }
+    }
+    if filter.is_empty() {
+        return None;
+    }
+    super::iam_details::fetch(ctx, client, &filter, &kinds).await
 }
 
 async fn password_policy(ctx: &RegionCtx, client: &Client) {

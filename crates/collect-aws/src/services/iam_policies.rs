@@ -1,10 +1,12 @@
 //! IAM policies and who holds them: customer managed policies with the
 //! document of their default version (`aws.iam.policy`), groups with their
-//! members and attached and inline policies (`aws.iam.group`), and the
+//! members and attached and inline policies (`aws.iam.group`, from the
+//! account's authorization details), and the
 //! holders of the AWS managed AWSSupportAccess policy
 //! (`aws.iam.support_access`).
 
-use super::iam_principals::{ErrorLike, PolicyCalls, policy_document, principal_policies, tags};
+use super::iam_details::{Details, attached, inline};
+use super::iam_principals::{ErrorLike, tags};
 use super::util::{put, rfc3339, text};
 use crate::context::RegionCtx;
 use aws_sdk_iam::Client;
@@ -18,8 +20,9 @@ pub(super) const GROUP: &str = "aws.iam.group";
 pub(super) const SUPPORT_ACCESS: &str = "aws.iam.support_access";
 
 /// Customer managed policies (ListPolicies Scope=Local), each with its
-/// description and tags (GetPolicy) and its default version's document.
-pub async fn policies(ctx: &RegionCtx, client: &Client) {
+/// description and tags (GetPolicy) and its default version's document
+/// (from the authorization details).
+pub async fn policies(ctx: &RegionCtx, client: &Client, details: Option<&Details>) {
     let listed = client
         .list_policies()
         .scope(PolicyScopeType::Local)
@@ -33,12 +36,17 @@ pub async fn policies(ctx: &RegionCtx, client: &Client) {
         Err(err) => return ctx.fail(POLICY, "global", "iam:ListPolicies", None, &err),
     };
     for_each_bounded(policies, ctx.fan_out(), |policy| async move {
-        policy_record(ctx, client, &policy).await;
+        policy_record(ctx, client, details, &policy).await;
     })
     .await;
 }
 
-async fn policy_record(ctx: &RegionCtx, client: &Client, policy: &Policy) {
+async fn policy_record(
+    ctx: &RegionCtx,
+    client: &Client,
+    details: Option<&Details>,
+    policy: &Policy,
+) {
     let Some(arn) = policy.arn() else { return };
     let fail = |action: &str, err: &dyn ErrorLike| err.record(ctx, POLICY, action, arn);
     let mut config = Map::new();
@@ -80,23 +88,9 @@ async fn policy_record(ctx: &RegionCtx, client: &Client, policy: &Policy) {
         Err(err) => fail("iam:GetPolicy", &err),
     }
 
-    if let Some(version) = policy.default_version_id() {
-        match client
-            .get_policy_version()
-            .policy_arn(arn)
-            .version_id(version)
-            .send()
-            .await
-        {
-            Ok(out) => {
-                let document = out
-                    .policy_version()
-                    .and_then(|v| v.document())
-                    .and_then(policy_document);
-                config.insert("document".into(), document.unwrap_or(Value::Null));
-            }
-            Err(err) => fail("iam:GetPolicyVersion", &err),
-        }
+    if let Some(details) = details {
+        let document = details.default_document(arn);
+        config.insert("document".into(), document.unwrap_or(Value::Null));
     }
 
     let name = policy.policy_name().unwrap_or(arn).to_owned();
@@ -111,93 +105,43 @@ async fn policy_record(ctx: &RegionCtx, client: &Client, policy: &Policy) {
     .await;
 }
 
-/// Groups (ListGroups), each with its members (GetGroup), attached policies
-/// and inline policies with their documents.
-pub async fn groups(ctx: &RegionCtx, client: &Client) {
-    let listed = client
-        .list_groups()
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
+/// Groups, each with its members, attached policies and inline policies
+/// with their documents: all from the authorization details (members from
+/// the users' group lists), no call per group.
+pub async fn groups(ctx: &RegionCtx, details: &Details) {
+    let members = details.members();
+    let mut groups: Vec<_> = details.groups.values().collect();
+    groups.sort_by_key(|g| g.group_name());
+    for group in groups {
+        let name = group.group_name().unwrap_or_default().to_owned();
+        let Some(id) = group.arn().map(str::to_owned) else {
+            continue;
+        };
+        let mut config = Map::new();
+        put(&mut config, "group_id", group.group_id());
+        put(&mut config, "path", group.path());
+        put(
+            &mut config,
+            "create_date",
+            group.create_date().and_then(rfc3339),
+        );
+        let users = members.get(name.as_str()).cloned().unwrap_or_default();
+        config.insert("users".into(), json!(users));
+        config.insert(
+            "attached_policies".into(),
+            attached(group.attached_managed_policies()),
+        );
+        config.insert("inline_policies".into(), inline(group.group_policy_list()));
+        ctx.emit(
+            GROUP,
+            "global",
+            id,
+            name,
+            BTreeMap::new(),
+            Value::Object(config),
+        )
         .await;
-    let groups = match listed {
-        Ok(groups) => groups,
-        Err(err) => return ctx.fail(GROUP, "global", "iam:ListGroups", None, &err),
-    };
-    for_each_bounded(groups, ctx.fan_out(), |g| group_record(ctx, client, g)).await;
-}
-
-/// One group's record: members, attached and inline policies.
-async fn group_record(ctx: &RegionCtx, client: &Client, group: aws_sdk_iam::types::Group) {
-    let name = group.group_name().to_owned();
-    let id = group.arn().to_owned();
-    let fail = |action: &str, err: &dyn ErrorLike| err.record(ctx, GROUP, action, &id);
-    let mut config = Map::new();
-    config.insert("group_id".into(), json!(group.group_id()));
-    config.insert("path".into(), json!(group.path()));
-    put(&mut config, "create_date", rfc3339(group.create_date()));
-    match client
-        .get_group()
-        .group_name(&name)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(users) => {
-            let names: Vec<&str> = users.iter().map(|u| u.user_name()).collect();
-            config.insert("users".into(), json!(names));
-        }
-        Err(err) => fail("iam:GetGroup", &err),
     }
-    let listed_attached = client
-        .list_attached_group_policies()
-        .group_name(&name)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>();
-    let listed_inline = client
-        .list_group_policies()
-        .group_name(&name)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>();
-    let get = |policy: String| {
-        let request = client
-            .get_group_policy()
-            .group_name(&name)
-            .policy_name(policy);
-        async move {
-            request
-                .send()
-                .await
-                .map(|out| out.policy_document().to_owned())
-        }
-    };
-    let calls = PolicyCalls {
-        actions: [
-            "iam:ListAttachedGroupPolicies",
-            "iam:ListGroupPolicies",
-            "iam:GetGroupPolicy",
-        ],
-        listed_attached,
-        listed_inline,
-        get,
-    };
-    principal_policies(&mut config, calls, &fail).await;
-    ctx.emit(
-        GROUP,
-        "global",
-        id.clone(),
-        name,
-        BTreeMap::new(),
-        Value::Object(config),
-    )
-    .await;
 }
 
 /// The roles, users and groups holding the AWS managed AWSSupportAccess

@@ -1,14 +1,17 @@
 //! IAM principals: users, roles and the root user, each with the credentials
-//! and policies the identity controls check.
+//! and policies the identity controls check. Policies, groups, tags and
+//! boundaries come from the account's authorization details (see
+//! `iam_details`); only credentials need calls per user.
 
 use super::credential_report::{Row, flag, timestamp};
+use super::iam_details::{Details, attached, inline};
 use crate::context::RegionCtx;
 use crate::errors::code;
 use aws_sdk_iam::Client;
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
 use posture_collect::for_each_bounded;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 
 const USER: &str = "aws.iam.user";
@@ -44,7 +47,12 @@ fn mfa_type(serial: &str) -> &'static str {
     }
 }
 
-pub async fn users(ctx: &RegionCtx, client: &Client, report: Option<&HashMap<String, Row>>) {
+pub async fn users(
+    ctx: &RegionCtx,
+    client: &Client,
+    report: Option<&HashMap<String, Row>>,
+    details: Option<&Details>,
+) {
     let listed = client
         .list_users()
         .into_paginator()
@@ -56,14 +64,20 @@ pub async fn users(ctx: &RegionCtx, client: &Client, report: Option<&HashMap<Str
         Ok(users) => users,
         Err(err) => return ctx.fail(USER, "global", "iam:ListUsers", None, &err),
     };
-    for_each_bounded(users, ctx.fan_out(), |u| user(ctx, client, report, u)).await;
+    for_each_bounded(users, ctx.fan_out(), |u| {
+        user(ctx, client, report, details, u)
+    })
+    .await;
 }
 
-/// One user's record: its own calls, in parallel with other users'.
+/// One user's record: the authorization details' policies, groups, tags
+/// and boundary, and the user's own credential calls, in parallel with
+/// other users'.
 async fn user(
     ctx: &RegionCtx,
     client: &Client,
     report: Option<&HashMap<String, Row>>,
+    details: Option<&Details>,
     user: aws_sdk_iam::types::User,
 ) {
     let name = user.user_name().to_owned();
@@ -84,15 +98,19 @@ async fn user(
             json!(timestamp(rows.get(&name), "password_last_changed")),
         );
     }
-    match client.get_user().user_name(&name).send().await {
-        Ok(out) => {
-            let boundary = out
-                .user()
-                .and_then(|u| u.permissions_boundary())
-                .and_then(|b| b.permissions_boundary_arn());
-            config.insert("permissions_boundary_arn".into(), json!(boundary));
-        }
-        Err(err) => fail("iam:GetUser", &err),
+    let mut user_tags = BTreeMap::new();
+    if let Some(detail) = details.and_then(|d| d.users.get(&name)) {
+        let boundary = detail
+            .permissions_boundary()
+            .and_then(|b| b.permissions_boundary_arn());
+        config.insert("permissions_boundary_arn".into(), json!(boundary));
+        config.insert("groups".into(), json!(detail.group_list()));
+        config.insert(
+            "attached_policies".into(),
+            attached(detail.attached_managed_policies()),
+        );
+        config.insert("inline_policies".into(), inline(detail.user_policy_list()));
+        user_tags = tags(detail.tags());
     }
     match client.get_login_profile().user_name(&name).send().await {
         Ok(out) => {
@@ -173,80 +191,13 @@ async fn user(
         }
         Err(err) => fail("iam:ListAccessKeys", &err),
     }
-    match client
-        .list_groups_for_user()
-        .user_name(&name)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(groups) => {
-            config.insert(
-                "groups".into(),
-                json!(groups.iter().map(|g| g.group_name()).collect::<Vec<_>>()),
-            );
-        }
-        Err(err) => fail("iam:ListGroupsForUser", &err),
-    }
-    let listed_attached = client
-        .list_attached_user_policies()
-        .user_name(&name)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>();
-    let listed_inline = client
-        .list_user_policies()
-        .user_name(&name)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>();
-    let get = |policy: String| {
-        let request = client
-            .get_user_policy()
-            .user_name(&name)
-            .policy_name(policy);
-        async move {
-            request
-                .send()
-                .await
-                .map(|out| out.policy_document().to_owned())
-        }
-    };
-    let calls = PolicyCalls {
-        actions: [
-            "iam:ListAttachedUserPolicies",
-            "iam:ListUserPolicies",
-            "iam:GetUserPolicy",
-        ],
-        listed_attached,
-        listed_inline,
-        get,
-    };
-    principal_policies(&mut config, calls, &fail).await;
-    let user_tags = match client
-        .list_user_tags()
-        .user_name(&name)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-    {
-        Ok(list) => tags(&list),
-        Err(err) => {
-            fail("iam:ListUserTags", &err);
-            BTreeMap::new()
-        }
-    };
     ctx.emit(USER, "global", id, name, user_tags, Value::Object(config))
         .await;
 }
 
-pub async fn roles(ctx: &RegionCtx, client: &Client) {
+/// Roles: ListRoles for the description and session length, the
+/// authorization details for everything else. No call per role.
+pub async fn roles(ctx: &RegionCtx, client: &Client, details: Option<&Details>) {
     let listed = client
         .list_roles()
         .into_paginator()
@@ -258,89 +209,51 @@ pub async fn roles(ctx: &RegionCtx, client: &Client) {
         Ok(roles) => roles,
         Err(err) => return ctx.fail(ROLE, "global", "iam:ListRoles", None, &err),
     };
-    for_each_bounded(roles, ctx.fan_out(), |r| role(ctx, client, r)).await;
-}
-
-/// One role's record: its own calls, in parallel with other roles'.
-async fn role(ctx: &RegionCtx, client: &Client, role: aws_sdk_iam::types::Role) {
-    let name = role.role_name().to_owned();
-    let id = role.arn().to_owned();
-    let fail = |action: &str, err: &dyn ErrorLike| err.record(ctx, ROLE, action, &id);
-    let mut config = serde_json::Map::new();
-    config.insert("role_id".into(), json!(role.role_id()));
-    config.insert("path".into(), json!(role.path()));
-    config.insert("create_date".into(), json!(rfc3339(role.create_date())));
-    let mut role_tags = tags(role.tags());
-    match client.get_role().role_name(&name).send().await {
-        Ok(out) => {
-            if let Some(full) = out.role() {
-                let trust = full.assume_role_policy_document().and_then(policy_document);
-                config.insert("assume_role_policy".into(), trust.unwrap_or(Value::Null));
-                config.insert("description".into(), json!(full.description()));
-                config.insert(
-                    "max_session_duration".into(),
-                    json!(full.max_session_duration().unwrap_or(3600)),
-                );
-                config.insert(
-                    "permissions_boundary_arn".into(),
-                    json!(
-                        full.permissions_boundary()
-                            .and_then(|b| b.permissions_boundary_arn())
-                    ),
-                );
-                let used = full.role_last_used();
-                config.insert(
-                    "last_used_date".into(),
-                    json!(used.and_then(|u| u.last_used_date()).and_then(rfc3339)),
-                );
-                config.insert(
-                    "last_used_region".into(),
-                    json!(used.and_then(|u| u.region())),
-                );
-                role_tags.extend(tags(full.tags()));
-            }
+    for role in roles {
+        let name = role.role_name().to_owned();
+        let id = role.arn().to_owned();
+        let mut config = serde_json::Map::new();
+        config.insert("role_id".into(), json!(role.role_id()));
+        config.insert("path".into(), json!(role.path()));
+        config.insert("create_date".into(), json!(rfc3339(role.create_date())));
+        config.insert("description".into(), json!(role.description()));
+        config.insert(
+            "max_session_duration".into(),
+            json!(role.max_session_duration().unwrap_or(3600)),
+        );
+        let mut role_tags = tags(role.tags());
+        if let Some(detail) = details.and_then(|d| d.roles.get(&name)) {
+            let trust = detail
+                .assume_role_policy_document()
+                .and_then(policy_document);
+            config.insert("assume_role_policy".into(), trust.unwrap_or(Value::Null));
+            config.insert(
+                "permissions_boundary_arn".into(),
+                json!(
+                    detail
+                        .permissions_boundary()
+                        .and_then(|b| b.permissions_boundary_arn())
+                ),
+            );
+            let used = detail.role_last_used();
+            config.insert(
+                "last_used_date".into(),
+                json!(used.and_then(|u| u.last_used_date()).and_then(rfc3339)),
+            );
+            config.insert(
+                "last_used_region".into(),
+                json!(used.and_then(|u| u.region())),
+            );
+            config.insert(
+                "attached_policies".into(),
+                attached(detail.attached_managed_policies()),
+            );
+            config.insert("inline_policies".into(), inline(detail.role_policy_list()));
+            role_tags.extend(tags(detail.tags()));
         }
-        Err(err) => fail("iam:GetRole", &err),
+        ctx.emit(ROLE, "global", id, name, role_tags, Value::Object(config))
+            .await;
     }
-    let listed_attached = client
-        .list_attached_role_policies()
-        .role_name(&name)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>();
-    let listed_inline = client
-        .list_role_policies()
-        .role_name(&name)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>();
-    let get = |policy: String| {
-        let request = client
-            .get_role_policy()
-            .role_name(&name)
-            .policy_name(policy);
-        async move {
-            request
-                .send()
-                .await
-                .map(|out| out.policy_document().to_owned())
-        }
-    };
-    let calls = PolicyCalls {
-        actions: [
-            "iam:ListAttachedRolePolicies",
-            "iam:ListRolePolicies",
-            "iam:GetRolePolicy",
-        ],
-        listed_attached,
-        listed_inline,
-        get,
-    };
-    principal_policies(&mut config, calls, &fail).await;
-    ctx.emit(ROLE, "global", id, name, role_tags, Value::Object(config))
-        .await;
 }
 
 pub async fn root_user(ctx: &RegionCtx, client: &Client, report: Option<&HashMap<String, Row>>) {
@@ -422,63 +335,6 @@ pub async fn root_user(ctx: &RegionCtx, client: &Client, report: Option<&HashMap
         Value::Object(config),
     )
     .await;
-}
-
-/// The calls that read one user's, role's or group's policies: its
-/// attached managed policies, the names of its inline policies, and each
-/// inline policy's document by name; with the IAM actions of those calls
-/// (`ListAttached*Policies`, `List*Policies`, `Get*Policy`).
-pub(super) struct PolicyCalls<A, I, G> {
-    pub actions: [&'static str; 3],
-    pub listed_attached: A,
-    pub listed_inline: I,
-    pub get: G,
-}
-
-/// Reads a principal's policies into `config`: `attached_policies`
-/// (managed policies as `{arn, name}`) and `inline_policies` (each named
-/// policy with its parsed document). A list that fails leaves its field
-/// out; an inline policy whose document cannot be read is left out. Each
-/// failed call is recorded through `fail` under its action.
-pub(super) async fn principal_policies<A, EA, I, EI, G, FG, EG>(
-    config: &mut Map<String, Value>,
-    calls: PolicyCalls<A, I, G>,
-    fail: impl Fn(&str, &dyn ErrorLike),
-) where
-    A: Future<Output = Result<Vec<aws_sdk_iam::types::AttachedPolicy>, EA>>,
-    EA: ErrorLike,
-    I: Future<Output = Result<Vec<String>, EI>>,
-    EI: ErrorLike,
-    G: Fn(String) -> FG,
-    FG: Future<Output = Result<String, EG>>,
-    EG: ErrorLike,
-{
-    let [list_attached, list_inline, get_inline] = calls.actions;
-    match calls.listed_attached.await {
-        Ok(policies) => {
-            let policies = policies
-                .iter()
-                .map(|p| json!({"arn": p.policy_arn(), "name": p.policy_name()}))
-                .collect();
-            config.insert("attached_policies".into(), policies);
-        }
-        Err(err) => fail(list_attached, &err),
-    }
-    match calls.listed_inline.await {
-        Ok(names) => {
-            let mut list = Vec::new();
-            for name in names {
-                match (calls.get)(name.clone()).await {
-                    Ok(document) => {
-                        list.push(json!({"name": name, "document": policy_document(&document)}))
-                    }
-                    Err(err) => fail(get_inline, &err),
-                }
-            }
-            config.insert("inline_policies".into(), Value::Array(list));
-        }
-        Err(err) => fail(list_inline, &err),
-    }
 }
 
 /// Lets one closure record errors of any SDK operation's type.

@@ -23,6 +23,7 @@ pub mod firehose;
 pub mod guardduty;
 pub mod iam;
 mod iam_certificates;
+mod iam_details;
 mod iam_policies;
 mod iam_principals;
 pub mod inspector2;
