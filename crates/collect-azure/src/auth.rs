@@ -47,20 +47,30 @@ impl std::fmt::Display for TokenError {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Cached {
     secret: String,
     renew_at: Instant,
 }
 
 /// Gets and caches tokens for the app registration in `options`.
-#[derive(Debug)]
 pub struct TokenSource {
     token_url: String,
     client_id: String,
     client_secret: String,
     http: reqwest::Client,
     cache: Mutex<HashMap<String, Cached>>,
+}
+
+impl std::fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Neither the secret nor a cached token may reach a log line.
+        f.debug_struct("TokenSource")
+            .field("token_url", &self.token_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"<redacted>")
+            .finish_non_exhaustive()
+    }
 }
 
 impl TokenSource {

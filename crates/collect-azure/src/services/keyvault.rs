@@ -70,7 +70,7 @@ async fn one_vault(ctx: &Ctx, vault: Value) {
         secrets(ctx, &id, &name, &region, &rbac).await;
     }
     if ctx.wants(CERTIFICATE) {
-        certificates(ctx, &vault, &region).await;
+        certificates(ctx, &vault, &name, &region).await;
     }
 }
 
@@ -202,11 +202,10 @@ async fn secrets(ctx: &Ctx, vault_id: &str, vault_name: &str, region: &str, rbac
     }
 }
 
-async fn certificates(ctx: &Ctx, vault: &Value, region: &str) {
+/// The vault's name is also the first label of its URI's host name.
+async fn certificates(ctx: &Ctx, vault: &Value, vault_name: &str, region: &str) {
     let vault_uri = text(vault, "properties.vaultUri");
     let vault_id = text(vault, "id");
-    let host = vault_uri.split("://").nth(1).unwrap_or_default();
-    let vault_name = host.split(['.', '/', ':']).next().unwrap_or_default();
     let listed = ctx
         .session
         .api
