@@ -128,14 +128,14 @@ impl Api {
 
     /// GETs one ARM object: `path` starts at `/subscriptions/...`.
     pub async fn arm_get(&self, path: &str, api_version: &str) -> Result<Value, ApiError> {
-        let url = format!("{}{}?api-version={api_version}", self.arm, path);
+        let url = arm_url(&self.arm, path, api_version);
         self.calls.record(&arm_operation(path));
         self.get(Target::Arm, &url).await
     }
 
     /// GETs every item of an ARM list (`value`), following `nextLink`.
     pub async fn arm_list(&self, path: &str, api_version: &str) -> Result<Vec<Value>, ApiError> {
-        let url = format!("{}{}?api-version={api_version}", self.arm, path);
+        let url = arm_url(&self.arm, path, api_version);
         self.list(Target::Arm, url, &arm_operation(path)).await
     }
 
@@ -276,6 +276,13 @@ impl Api {
             return Err(error);
         }
     }
+}
+
+/// The URL of an ARM GET; `path` may carry its own (encoded) query, such
+/// as a `$filter`.
+fn arm_url(base: &str, path: &str, api_version: &str) -> String {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    format!("{base}{path}{separator}api-version={api_version}")
 }
 
 fn graph_operation(path: &str) -> String {

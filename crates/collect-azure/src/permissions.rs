@@ -51,9 +51,12 @@ pub fn graph_paths() -> Vec<&'static str> {
 /// Whether a call the session counted (see `Session::calls`) is covered by
 /// a declared operation or Graph path.
 pub fn covers(call: &str) -> bool {
+    // RBAC operation names are case-insensitive, and resource IDs returned
+    // by ARM do not always keep the documented casing.
+    let listed = |list: Vec<&str>| list.iter().any(|o| o.eq_ignore_ascii_case(call));
     match call.strip_prefix("graph:GET ") {
         Some(path) => graph_paths().contains(&path),
-        None => operations().contains(&call) || data_actions().contains(&call),
+        None => listed(operations()) || listed(data_actions()),
     }
 }
 

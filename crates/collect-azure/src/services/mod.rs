@@ -7,12 +7,18 @@ use crate::context::Ctx;
 use std::future::Future;
 use std::pin::Pin;
 
+pub mod aks;
+pub mod appservice;
+pub mod authorization;
+pub mod compute;
 pub mod defender;
 pub mod diagnostics;
+pub mod entra;
 pub mod flexible;
 pub mod json;
 pub mod keyvault;
 pub mod monitor;
+pub mod network;
 pub mod sql;
 pub mod storage;
 
@@ -98,5 +104,53 @@ pub const SERVICES: &[Service] = &[
         data_actions: keyvault::DATA_ACTIONS,
         graph: &[],
         run: |ctx| Box::pin(keyvault::collect(ctx)),
+    },
+    Service {
+        name: "network",
+        kinds: network::KINDS,
+        operations: network::OPERATIONS,
+        data_actions: &[],
+        graph: &[],
+        run: |ctx| Box::pin(network::collect(ctx)),
+    },
+    Service {
+        name: "compute",
+        kinds: compute::KINDS,
+        operations: compute::OPERATIONS,
+        data_actions: &[],
+        graph: &[],
+        run: |ctx| Box::pin(compute::collect(ctx)),
+    },
+    Service {
+        name: "appservice",
+        kinds: appservice::KINDS,
+        operations: appservice::OPERATIONS,
+        data_actions: &[],
+        graph: &[],
+        run: |ctx| Box::pin(appservice::collect(ctx)),
+    },
+    Service {
+        name: "aks",
+        kinds: aks::KINDS,
+        operations: aks::OPERATIONS,
+        data_actions: &[],
+        graph: &[],
+        run: |ctx| Box::pin(aks::collect(ctx)),
+    },
+    Service {
+        name: "authorization",
+        kinds: authorization::KINDS,
+        operations: authorization::OPERATIONS,
+        data_actions: &[],
+        graph: &[],
+        run: |ctx| Box::pin(authorization::collect(ctx)),
+    },
+    Service {
+        name: "entra",
+        kinds: entra::KINDS,
+        operations: &[],
+        data_actions: &[],
+        graph: entra::GRAPH,
+        run: |ctx| Box::pin(entra::collect(ctx)),
     },
 ];
