@@ -122,7 +122,8 @@ async fn tenant(ctx: &Ctx) {
         let locations: Vec<Value> = locations
             .iter()
             .map(|l| {
-                let ip = text(l, "@odata.type").ends_with("ipNamedLocation");
+                // The key has a dot of its own, so it is not a dotted path.
+                let ip = l.get("@odata.type").and_then(Value::as_str).unwrap_or_default().ends_with("ipNamedLocation");
                 json!({
                     "id": text(l, "id"),
                     "display_name": text(l, "displayName"),
