@@ -102,11 +102,7 @@ pub struct Api {
 }
 
 impl Api {
-    pub fn new(
-        http: reqwest::Client,
-        tokens: TokenSource,
-        options: &crate::AzureOptions,
-    ) -> Self {
+    pub fn new(http: reqwest::Client, tokens: TokenSource, options: &crate::AzureOptions) -> Self {
         Api {
             http,
             tokens,
@@ -156,7 +152,13 @@ impl Api {
     /// as ARM reports it, `path` such as `certificates`), following
     /// `nextLink`. The token only goes to a vault of the cloud (or to the
     /// Resource Manager host itself, for private deployments and tests).
-    pub async fn vault_list(&self, vault_uri: &str, path: &str, api_version: &str, operation: &str) -> Result<Vec<Value>, ApiError> {
+    pub async fn vault_list(
+        &self,
+        vault_uri: &str,
+        path: &str,
+        api_version: &str,
+        operation: &str,
+    ) -> Result<Vec<Value>, ApiError> {
         let base = origin(vault_uri);
         let host = base.split("://").nth(1).unwrap_or_default();
         let trusted = host.ends_with(self.vault_suffix) || base == origin(&self.arm);
@@ -165,11 +167,19 @@ impl Api {
                 "the vault URI {vault_uri} is not a Key Vault host of this cloud; not called"
             )));
         }
-        let url = format!("{}/{path}?api-version={api_version}", vault_uri.trim_end_matches('/'));
+        let url = format!(
+            "{}/{path}?api-version={api_version}",
+            vault_uri.trim_end_matches('/')
+        );
         self.list(Target::KeyVault, url, operation).await
     }
 
-    async fn list(&self, target: Target, first: String, operation: &str) -> Result<Vec<Value>, ApiError> {
+    async fn list(
+        &self,
+        target: Target,
+        first: String,
+        operation: &str,
+    ) -> Result<Vec<Value>, ApiError> {
         let vault_base;
         let (base, link) = match target {
             Target::Arm => (&self.arm, "nextLink"),
@@ -268,7 +278,13 @@ impl Api {
                     (429 | 503, Some(seconds)) => Duration::from_secs(seconds).min(MAX_WAIT),
                     _ => backoff(attempt),
                 };
-                tracing::debug!(url, attempt, status = status.as_u16(), ?wait, "throttled or server error; retrying");
+                tracing::debug!(
+                    url,
+                    attempt,
+                    status = status.as_u16(),
+                    ?wait,
+                    "throttled or server error; retrying"
+                );
                 tokio::time::sleep(wait).await;
                 attempt += 1;
                 continue;
@@ -336,7 +352,12 @@ fn decode_error(status: StatusCode, body: String) -> ApiError {
         .and_then(|e| e.get("code"))
         .and_then(Value::as_str)
         .map(str::to_owned)
-        .unwrap_or_else(|| status.canonical_reason().unwrap_or("Error").replace(' ', ""));
+        .unwrap_or_else(|| {
+            status
+                .canonical_reason()
+                .unwrap_or("Error")
+                .replace(' ', "")
+        });
     let message = error
         .and_then(|e| e.get("message"))
         .and_then(Value::as_str)
@@ -362,7 +383,10 @@ mod tests {
         assert_eq!(error.code, "AuthorizationFailed");
         assert!(error.is_denied());
         let error = decode_error(StatusCode::BAD_GATEWAY, "<html>".into());
-        assert_eq!((error.code.as_str(), error.message.as_str()), ("BadGateway", "<html>"));
+        assert_eq!(
+            (error.code.as_str(), error.message.as_str()),
+            ("BadGateway", "<html>")
+        );
         assert!(!error.is_denied());
     }
 
@@ -379,10 +403,19 @@ mod tests {
     #[test]
     fn next_links_stay_on_the_api_host() {
         let base = "https://management.azure.com";
-        assert!(same_origin("https://management.azure.com/subscriptions?x", base));
-        assert!(!same_origin("https://management.azure.com.evil.example/x", base));
+        assert!(same_origin(
+            "https://management.azure.com/subscriptions?x",
+            base
+        ));
+        assert!(!same_origin(
+            "https://management.azure.com.evil.example/x",
+            base
+        ));
         assert!(!same_origin("https://evil.example/", base));
-        assert_eq!(origin("https://kv.vault.azure.net/certificates?x=1"), "https://kv.vault.azure.net");
+        assert_eq!(
+            origin("https://kv.vault.azure.net/certificates?x=1"),
+            "https://kv.vault.azure.net"
+        );
         assert_eq!(origin("http://127.0.0.1:80"), "http://127.0.0.1:80");
     }
 }

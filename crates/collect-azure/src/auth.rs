@@ -143,7 +143,10 @@ fn classify<E: std::error::Error>(err: RequestTokenError<E, BasicErrorResponse>)
         RequestTokenError::Request(e) => TokenError::Network(error_chain(&e)),
         RequestTokenError::Parse(e, body) => TokenError::Malformed(format!(
             "{e} in {}",
-            String::from_utf8_lossy(&body).chars().take(200).collect::<String>()
+            String::from_utf8_lossy(&body)
+                .chars()
+                .take(200)
+                .collect::<String>()
         )),
         RequestTokenError::Other(message) => TokenError::Malformed(message),
     }
@@ -196,7 +199,10 @@ mod tests {
             aadsts_code("AADSTS7000215: Invalid client secret provided."),
             Some(7000215)
         );
-        assert_eq!(aadsts_code("x AADSTS90002: Tenant 'x' not found"), Some(90002));
+        assert_eq!(
+            aadsts_code("x AADSTS90002: Tenant 'x' not found"),
+            Some(90002)
+        );
         assert_eq!(aadsts_code("no code here"), None);
         assert_eq!(first_line("AADSTS1: a\r\nTrace ID: b"), "AADSTS1: a");
     }

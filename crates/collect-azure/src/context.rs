@@ -107,7 +107,11 @@ impl Ctx {
 
     /// GETs one ARM object, `None` when it does not exist (404): settings
     /// that were never configured.
-    pub async fn get_optional(&self, path: &str, api_version: &str) -> Result<Option<Value>, ApiError> {
+    pub async fn get_optional(
+        &self,
+        path: &str,
+        api_version: &str,
+    ) -> Result<Option<Value>, ApiError> {
         match self.get(path, api_version).await {
             Ok(value) => Ok(Some(value)),
             Err(err) if err.is_not_found() => Ok(None),
@@ -168,20 +172,46 @@ impl Ctx {
 
     /// Records a failed ARM call of `path`. `resource_id` names the one
     /// resource affected, or `None` when the kind could not be listed.
-    pub fn fail(&self, kind: &str, region: &str, resource_id: Option<&str>, path: &str, err: &ApiError) {
+    pub fn fail(
+        &self,
+        kind: &str,
+        region: &str,
+        resource_id: Option<&str>,
+        path: &str,
+        err: &ApiError,
+    ) {
         let operation = arm_operation(path);
         let hint = format!("the {operation} permission, which the Reader role includes");
-        self.record(kind, region, resource_id, action_of(&operation), operation, hint, err);
+        self.record(
+            kind,
+            region,
+            resource_id,
+            action_of(&operation),
+            operation,
+            hint,
+            err,
+        );
     }
 
     /// Records a failed data-plane call that needs `data_action`.
-    pub fn fail_data_action(&self, kind: &str, region: &str, resource_id: &str, data_action: &str, err: &ApiError) {
-        let hint = format!("the data action {data_action}, which the Key Vault Reader role includes");
+    pub fn fail_data_action(
+        &self,
+        kind: &str,
+        region: &str,
+        resource_id: &str,
+        data_action: &str,
+        err: &ApiError,
+    ) {
+        let hint =
+            format!("the data action {data_action}, which the Key Vault Reader role includes");
         self.record(
             kind,
             region,
             Some(resource_id),
-            format!("GET {}", data_action.strip_suffix("/read").unwrap_or(data_action)),
+            format!(
+                "GET {}",
+                data_action.strip_suffix("/read").unwrap_or(data_action)
+            ),
             data_action.to_owned(),
             hint,
             err,

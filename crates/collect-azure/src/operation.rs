@@ -15,7 +15,11 @@ pub fn arm_operation(path: &str) -> String {
     let path = path.split('?').next().unwrap_or_default();
     let Some(index) = path.rfind("/providers/") else {
         // /subscriptions/{id}, /subscriptions/{id}/locations ...
-        let types: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).step_by(2).collect();
+        let types: Vec<&str> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .step_by(2)
+            .collect();
         return format!("Microsoft.Resources/{}/read", types.join("/"));
     };
     let rest = &path[index + "/providers/".len()..];
@@ -28,7 +32,10 @@ pub fn arm_operation(path: &str) -> String {
 /// The `action` of a collection error for an operation: the HTTP verb and
 /// the resource type (`GET Microsoft.Storage/storageAccounts`).
 pub fn action_of(operation: &str) -> String {
-    format!("GET {}", operation.strip_suffix("/read").unwrap_or(operation))
+    format!(
+        "GET {}",
+        operation.strip_suffix("/read").unwrap_or(operation)
+    )
 }
 
 /// Calls made, counted per operation (an ARM RBAC operation, or

@@ -209,7 +209,9 @@ impl AzureOptions {
             "the Subscription ID shown by `az account show --query id`",
         )?;
         if self.client_secret.trim().is_empty() {
-            return Err("the client secret is empty: give the secret's Value (not its Secret ID)".into());
+            return Err(
+                "the client secret is empty: give the secret's Value (not its Secret ID)".into(),
+            );
         }
         for (label, value) in [
             ("authority host", &self.authority_host),
@@ -260,12 +262,18 @@ fn check_endpoint(label: &str, url: &str) -> Result<(), String> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("the {label} {url:?} must start with https:// (or http:// for a local test server)"))?;
+        .ok_or_else(|| {
+            format!(
+                "the {label} {url:?} must start with https:// (or http:// for a local test server)"
+            )
+        })?;
     if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
         return Err(format!("the {label} {url:?} has no host name"));
     }
     if rest.contains('?') || rest.contains('#') {
-        return Err(format!("the {label} {url:?} must not have a query or fragment"));
+        return Err(format!(
+            "the {label} {url:?} must not have a query or fragment"
+        ));
     }
     Ok(())
 }
@@ -322,11 +330,20 @@ mod tests {
             assert!(message.contains(needle), "{message}");
         };
         assert_eq!(options().validate(), Ok(()));
-        check(|o| o.tenant_id = "contoso".into(), "tenant ID \"contoso\" is not a GUID");
+        check(
+            |o| o.tenant_id = "contoso".into(),
+            "tenant ID \"contoso\" is not a GUID",
+        );
         check(|o| o.client_id.clear(), "client ID is missing");
-        check(|o| o.subscription_id = format!("{GUID}x"), "subscription ID");
+        check(
+            |o| o.subscription_id = format!("{GUID}x"),
+            "subscription ID",
+        );
         check(|o| o.client_secret = " ".into(), "client secret is empty");
-        check(|o| o.arm_endpoint = Some("management.azure.com".into()), "ARM endpoint");
+        check(
+            |o| o.arm_endpoint = Some("management.azure.com".into()),
+            "ARM endpoint",
+        );
         check(|o| o.max_attempts = 0, "max attempts");
     }
 

@@ -108,7 +108,10 @@ mod tests {
             assert!(operation.starts_with("Microsoft."), "{operation}");
         }
         for path in graph_paths() {
-            assert!(path.starts_with("/v1.0/") || path.starts_with("/beta/"), "{path}");
+            assert!(
+                path.starts_with("/v1.0/") || path.starts_with("/beta/"),
+                "{path}"
+            );
             assert!(!path.contains('?'), "{path}");
         }
         assert!(covers(SUBSCRIPTION_READ));

@@ -65,9 +65,7 @@ pub enum ConnectError {
         "the subscription belongs to another directory: use that directory's tenant ID and an app registration in it ({0})"
     )]
     SubscriptionInOtherTenant(String),
-    #[error(
-        "the subscription is {0}: re-enable it (billing) before posture can read it"
-    )]
+    #[error("the subscription is {0}: re-enable it (billing) before posture can read it")]
     SubscriptionDisabled(String),
     #[error("cannot reach Azure: {0}")]
     Network(String),
@@ -146,7 +144,9 @@ fn http_client(options: &AzureOptions) -> Result<reqwest::Client, ConnectError> 
 fn token_error(err: TokenError) -> ConnectError {
     match err {
         TokenError::Refused {
-            aadsts, ref description, ..
+            aadsts,
+            ref description,
+            ..
         } => {
             let detail = description.clone();
             match aadsts {

@@ -128,5 +128,13 @@ async fn managed_cluster(ctx: &Ctx, cluster: &Value, region: &str, supported: Op
     if let Some(supported) = supported {
         config["supported_minor_versions"] = json!(supported);
     }
-    ctx.emit(MANAGED_CLUSTER, region, &id, &name, json::tags(cluster), config).await;
+    ctx.emit(
+        MANAGED_CLUSTER,
+        region,
+        &id,
+        &name,
+        json::tags(cluster),
+        config,
+    )
+    .await;
 }

@@ -57,20 +57,47 @@ async fn web_app(ctx: &Ctx, site: Value) {
     match ctx.get(&web_path, WEB_API).await {
         Ok(web) => {
             let fields = [
-                ("min_tls_version", string_or(&web, "properties.minTlsVersion", "1.2")),
-                ("scm_min_tls_version", string_or(&web, "properties.scmMinTlsVersion", "1.2")),
-                ("ftps_state", string_or(&web, "properties.ftpsState", "AllAllowed")),
-                ("http20_enabled", boolean_or(&web, "properties.http20Enabled", false)),
-                ("remote_debugging_enabled", boolean_or(&web, "properties.remoteDebuggingEnabled", false)),
+                (
+                    "min_tls_version",
+                    string_or(&web, "properties.minTlsVersion", "1.2"),
+                ),
+                (
+                    "scm_min_tls_version",
+                    string_or(&web, "properties.scmMinTlsVersion", "1.2"),
+                ),
+                (
+                    "ftps_state",
+                    string_or(&web, "properties.ftpsState", "AllAllowed"),
+                ),
+                (
+                    "http20_enabled",
+                    boolean_or(&web, "properties.http20Enabled", false),
+                ),
+                (
+                    "remote_debugging_enabled",
+                    boolean_or(&web, "properties.remoteDebuggingEnabled", false),
+                ),
                 ("always_on", boolean_or(&web, "properties.alwaysOn", false)),
-                ("linux_fx_version", non_empty(&web, "properties.linuxFxVersion")),
-                ("windows_fx_version", non_empty(&web, "properties.windowsFxVersion")),
+                (
+                    "linux_fx_version",
+                    non_empty(&web, "properties.linuxFxVersion"),
+                ),
+                (
+                    "windows_fx_version",
+                    non_empty(&web, "properties.windowsFxVersion"),
+                ),
                 ("php_version", version(&web, "properties.phpVersion")),
                 ("python_version", version(&web, "properties.pythonVersion")),
                 ("java_version", version(&web, "properties.javaVersion")),
-                ("net_framework_version", version(&web, "properties.netFrameworkVersion")),
+                (
+                    "net_framework_version",
+                    version(&web, "properties.netFrameworkVersion"),
+                ),
                 ("node_version", version(&web, "properties.nodeVersion")),
-                ("ip_security_restrictions_default_action", string(&web, "properties.ipSecurityRestrictionsDefaultAction")),
+                (
+                    "ip_security_restrictions_default_action",
+                    string(&web, "properties.ipSecurityRestrictionsDefaultAction"),
+                ),
             ];
             for (field, value) in fields {
                 config[field] = value;
@@ -82,8 +109,11 @@ async fn web_app(ctx: &Ctx, site: Value) {
     match ctx.get(&auth_path, WEB_API).await {
         Ok(auth) => {
             config["auth_enabled"] = boolean_or(&auth, "properties.platform.enabled", false);
-            config["auth_require_authentication"] =
-                boolean_or(&auth, "properties.globalValidation.requireAuthentication", false);
+            config["auth_require_authentication"] = boolean_or(
+                &auth,
+                "properties.globalValidation.requireAuthentication",
+                false,
+            );
             let providers: Vec<&String> = at(&auth, "properties.identityProviders")
                 .and_then(Value::as_object)
                 .map(|providers| {
@@ -103,12 +133,16 @@ async fn web_app(ctx: &Ctx, site: Value) {
         }
         Err(err) => ctx.fail(WEB_APP, &region, Some(&id), &auth_path, &err),
     }
-    for (field, policy) in [("basic_auth_ftp_allowed", "ftp"), ("basic_auth_scm_allowed", "scm")] {
+    for (field, policy) in [
+        ("basic_auth_ftp_allowed", "ftp"),
+        ("basic_auth_scm_allowed", "scm"),
+    ] {
         let path = format!("{id}/basicPublishingCredentialsPolicies/{policy}");
         match ctx.get(&path, WEB_API).await {
             Ok(value) => config[field] = boolean_or(&value, "properties.allow", true),
             Err(err) => ctx.fail(WEB_APP, &region, Some(&id), &path, &err),
         }
     }
-    ctx.emit(WEB_APP, &region, &id, &name, json::tags(&site), config).await;
+    ctx.emit(WEB_APP, &region, &id, &name, json::tags(&site), config)
+        .await;
 }

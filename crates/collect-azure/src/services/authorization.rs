@@ -47,6 +47,14 @@ pub async fn collect(ctx: Ctx) {
             "created_on": string(&role, "properties.createdOn"),
             "updated_on": string(&role, "properties.updatedOn"),
         });
-        ctx.emit(CUSTOM_ROLE, GLOBAL, &id, &role_name, Default::default(), config).await;
+        ctx.emit(
+            CUSTOM_ROLE,
+            GLOBAL,
+            &id,
+            &role_name,
+            Default::default(),
+            config,
+        )
+        .await;
     }
 }

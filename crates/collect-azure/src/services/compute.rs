@@ -2,7 +2,9 @@
 //! their disks' encryption, security profile, extensions, power state and
 //! the public IP addresses of their network interfaces; managed disks.
 
-use super::json::{self, array, at, boolean, boolean_or, integer, string, string_or, strings_of, text};
+use super::json::{
+    self, array, at, boolean, boolean_or, integer, string, string_or, strings_of, text,
+};
 use super::network::NETWORK_API;
 use crate::context::Ctx;
 use posture_collect::for_each_bounded;
@@ -28,7 +30,10 @@ const DISKS_API: &str = "2023-10-02";
 pub async fn collect(ctx: Ctx) {
     if ctx.wants(VIRTUAL_MACHINE) {
         let path = ctx.subscription_path("/providers/Microsoft.Compute/virtualMachines");
-        if let Some(vms) = ctx.list(&[VIRTUAL_MACHINE], &path, VIRTUAL_MACHINES_API).await {
+        if let Some(vms) = ctx
+            .list(&[VIRTUAL_MACHINE], &path, VIRTUAL_MACHINES_API)
+            .await
+        {
             for_each_bounded(vms, ctx.fan_out(), |vm| {
                 let ctx = &ctx;
                 async move { virtual_machine(ctx, vm).await }
@@ -60,21 +65,32 @@ fn disk_reference(disk: &Value) -> Map<String, Value> {
     map.insert("managed".into(), json!(managed));
     map.insert("managed_disk_id".into(), string(disk, "managedDisk.id"));
     map.insert("vhd_uri".into(), string(disk, "vhd.uri"));
-    map.insert("disk_encryption_set_id".into(), string(disk, "managedDisk.diskEncryptionSet.id"));
+    map.insert(
+        "disk_encryption_set_id".into(),
+        string(disk, "managedDisk.diskEncryptionSet.id"),
+    );
     map
 }
 
 async fn virtual_machine(ctx: &Ctx, vm: Value) {
     let (id, name) = json::id_and_name(&vm);
     let region = json::region(&vm);
-    let mut os_disk = disk_reference(at(&vm, "properties.storageProfile.osDisk").unwrap_or(&Value::Null));
+    let mut os_disk =
+        disk_reference(at(&vm, "properties.storageProfile.osDisk").unwrap_or(&Value::Null));
     os_disk.insert(
         "security_encryption_type".into(),
-        string(&vm, "properties.storageProfile.osDisk.managedDisk.securityProfile.securityEncryptionType"),
+        string(
+            &vm,
+            "properties.storageProfile.osDisk.managedDisk.securityProfile.securityEncryptionType",
+        ),
     );
     os_disk.insert(
         "ade_enabled".into(),
-        boolean_or(&vm, "properties.storageProfile.osDisk.encryptionSettings.enabled", false),
+        boolean_or(
+            &vm,
+            "properties.storageProfile.osDisk.encryptionSettings.enabled",
+            false,
+        ),
     );
     let data_disks: Vec<Value> = array(&vm, "properties.storageProfile.dataDisks")
         .iter()
@@ -97,8 +113,14 @@ async fn virtual_machine(ctx: &Ctx, vm: Value) {
         Some(l) => boolean_or(l, "disablePasswordAuthentication", false),
         None => Value::Null,
     };
-    let patch_mode = match string(&vm, "properties.osProfile.windowsConfiguration.patchSettings.patchMode") {
-        Value::Null => string(&vm, "properties.osProfile.linuxConfiguration.patchSettings.patchMode"),
+    let patch_mode = match string(
+        &vm,
+        "properties.osProfile.windowsConfiguration.patchSettings.patchMode",
+    ) {
+        Value::Null => string(
+            &vm,
+            "properties.osProfile.linuxConfiguration.patchSettings.patchMode",
+        ),
         mode => mode,
     };
     let nics = strings_of(&vm, "properties.networkProfile.networkInterfaces", "id");
@@ -154,7 +176,11 @@ async fn virtual_machine(ctx: &Ctx, vm: Value) {
     let mut complete = true;
     for nic in nics_of(&config) {
         match ctx.get(&nic, NETWORK_API).await {
-            Ok(interface) => public_ips.extend(strings_of(&interface, "properties.ipConfigurations", "properties.publicIPAddress.id")),
+            Ok(interface) => public_ips.extend(strings_of(
+                &interface,
+                "properties.ipConfigurations",
+                "properties.publicIPAddress.id",
+            )),
             Err(err) => {
                 complete = false;
                 ctx.fail(VIRTUAL_MACHINE, &region, Some(&id), &nic, &err);
@@ -164,13 +190,26 @@ async fn virtual_machine(ctx: &Ctx, vm: Value) {
     if complete {
         config["public_ip_address_ids"] = json!(public_ips);
     }
-    ctx.emit(VIRTUAL_MACHINE, &region, &id, &name, json::tags(&vm), config).await;
+    ctx.emit(
+        VIRTUAL_MACHINE,
+        &region,
+        &id,
+        &name,
+        json::tags(&vm),
+        config,
+    )
+    .await;
 }
 
 fn nics_of(config: &Value) -> Vec<String> {
     config["network_interface_ids"]
         .as_array()
-        .map(|ids| ids.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|ids| {
+            ids.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -197,6 +236,14 @@ async fn disks(ctx: &Ctx) {
             "disk_access_id": string(&disk, "properties.diskAccessId"),
             "data_access_auth_mode": string(&disk, "properties.dataAccessAuthMode"),
         });
-        ctx.emit(DISK, &json::region(&disk), &id, &name, json::tags(&disk), config).await;
+        ctx.emit(
+            DISK,
+            &json::region(&disk),
+            &id,
+            &name,
+            json::tags(&disk),
+            config,
+        )
+        .await;
     }
 }

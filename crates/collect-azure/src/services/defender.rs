@@ -71,7 +71,8 @@ async fn plans(ctx: &Ctx) {
             "replaced_by": strings(&plan, "properties.replacedBy"),
             "extensions": extensions,
         });
-        ctx.emit(PLAN, GLOBAL, &id, &name, BTreeMap::new(), config).await;
+        ctx.emit(PLAN, GLOBAL, &id, &name, BTreeMap::new(), config)
+            .await;
     }
 }
 
@@ -105,13 +106,23 @@ async fn contacts(ctx: &Ctx) {
             "notify_roles": strings(c, "properties.notificationsByRole.roles"),
         })
     });
-    ctx.emit(CONTACTS, GLOBAL, &path, "securityContacts", BTreeMap::new(), json!({ "contact": contact }))
-        .await;
+    ctx.emit(
+        CONTACTS,
+        GLOBAL,
+        &path,
+        "securityContacts",
+        BTreeMap::new(),
+        json!({ "contact": contact }),
+    )
+    .await;
 }
 
 async fn auto_provisioning(ctx: &Ctx) {
     let path = ctx.subscription_path("/providers/Microsoft.Security/autoProvisioningSettings");
-    let Some(list) = ctx.list(&[AUTO_PROVISIONING], &path, AUTO_PROVISIONING_API).await else {
+    let Some(list) = ctx
+        .list(&[AUTO_PROVISIONING], &path, AUTO_PROVISIONING_API)
+        .await
+    else {
         return;
     };
     let settings: Vec<Value> = list
@@ -145,5 +156,13 @@ async fn integrations(ctx: &Ctx) {
         "wdatp_unified_solution_enabled": enabled("WDATP_UNIFIED_SOLUTION"),
         "sentinel_enabled": enabled("Sentinel"),
     });
-    ctx.emit(INTEGRATIONS, GLOBAL, &path, "settings", BTreeMap::new(), config).await;
+    ctx.emit(
+        INTEGRATIONS,
+        GLOBAL,
+        &path,
+        "settings",
+        BTreeMap::new(),
+        config,
+    )
+    .await;
 }

@@ -27,7 +27,10 @@ pub fn path(resource_id: &str) -> String {
 
 /// The log categories one setting enables: `logs[]` entries with
 /// `enabled == true`, a category as is, a category group through `group`.
-pub fn enabled_categories(setting: &Value, group: impl Fn(&str) -> Vec<&'static str>) -> BTreeSet<String> {
+pub fn enabled_categories(
+    setting: &Value,
+    group: impl Fn(&str) -> Vec<&'static str>,
+) -> BTreeSet<String> {
     let mut categories = BTreeSet::new();
     for log in array(setting, "properties.logs") {
         if at(log, "enabled") != Some(&Value::Bool(true)) {

@@ -17,12 +17,18 @@ pub const TENANT: &str = "azure.entra.tenant";
 pub const USER: &str = "azure.entra.user";
 pub const KINDS: &[&str] = &[TENANT, USER];
 
-const ORGANIZATION: GraphCall = GraphCall { path: "/v1.0/organization", permission: "Organization.Read.All" };
+const ORGANIZATION: GraphCall = GraphCall {
+    path: "/v1.0/organization",
+    permission: "Organization.Read.All",
+};
 const SECURITY_DEFAULTS: GraphCall = GraphCall {
     path: "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
     permission: "Policy.Read.All",
 };
-const AUTHORIZATION_POLICY: GraphCall = GraphCall { path: "/v1.0/policies/authorizationPolicy", permission: "Policy.Read.All" };
+const AUTHORIZATION_POLICY: GraphCall = GraphCall {
+    path: "/v1.0/policies/authorizationPolicy",
+    permission: "Policy.Read.All",
+};
 const CONDITIONAL_ACCESS: GraphCall = GraphCall {
     path: "/v1.0/identity/conditionalAccess/policies",
     permission: "Policy.Read.All",
@@ -35,12 +41,18 @@ const ACCESS_REVIEWS: GraphCall = GraphCall {
     path: "/v1.0/identityGovernance/accessReviews/definitions",
     permission: "AccessReview.Read.All",
 };
-const GROUP_SETTINGS: GraphCall = GraphCall { path: "/v1.0/groupSettings", permission: "Directory.Read.All" };
+const GROUP_SETTINGS: GraphCall = GraphCall {
+    path: "/v1.0/groupSettings",
+    permission: "Directory.Read.All",
+};
 const ROLE_ASSIGNMENTS: GraphCall = GraphCall {
     path: "/v1.0/roleManagement/directory/roleAssignments",
     permission: "RoleManagement.Read.Directory",
 };
-const USERS: GraphCall = GraphCall { path: "/v1.0/users", permission: "User.Read.All" };
+const USERS: GraphCall = GraphCall {
+    path: "/v1.0/users",
+    permission: "User.Read.All",
+};
 /// Sign-in activity needs this besides User.Read.All.
 const SIGN_IN_ACTIVITY: &str = "AuditLog.Read.All";
 const REGISTRATION_DETAILS: GraphCall = GraphCall {
@@ -63,7 +75,8 @@ pub const GRAPH: &[GraphCall] = &[
 
 /// The Global Administrator role template id.
 const GLOBAL_ADMINISTRATOR: &str = "62e90394-69f5-4237-9190-012177145e10";
-const USER_FIELDS: &str = "id,userPrincipalName,userType,accountEnabled,createdDateTime,externalUserState";
+const USER_FIELDS: &str =
+    "id,userPrincipalName,userType,accountEnabled,createdDateTime,externalUserState";
 
 pub async fn collect(ctx: Ctx) {
     if ctx.wants(TENANT) {
@@ -75,7 +88,9 @@ pub async fn collect(ctx: Ctx) {
 }
 
 fn need(call: GraphCall) -> GraphNeed {
-    GraphNeed { permission: call.permission }
+    GraphNeed {
+        permission: call.permission,
+    }
 }
 
 /// Runs one Graph read for the tenant record, recording a refusal.
@@ -107,7 +122,10 @@ async fn tenant(ctx: &Ctx) {
         config.insert("display_name".into(), json!(name));
     }
     if let Some(defaults) = read(ctx, TENANT, SECURITY_DEFAULTS, "", false).await {
-        config.insert("security_defaults_enabled".into(), boolean_or(&defaults, "isEnabled", false));
+        config.insert(
+            "security_defaults_enabled".into(),
+            boolean_or(&defaults, "isEnabled", false),
+        );
     }
     if let Some(policy) = read(ctx, TENANT, AUTHORIZATION_POLICY, "", false).await {
         config.insert("authorization_policy".into(), authorization_policy(&policy));
@@ -115,7 +133,12 @@ async fn tenant(ctx: &Ctx) {
     if let Some(Value::Array(policies)) = read(ctx, TENANT, CONDITIONAL_ACCESS, "", true).await {
         config.insert(
             "conditional_access_policies".into(),
-            json!(policies.iter().map(conditional_access_policy).collect::<Vec<_>>()),
+            json!(
+                policies
+                    .iter()
+                    .map(conditional_access_policy)
+                    .collect::<Vec<_>>()
+            ),
         );
     }
     if let Some(Value::Array(locations)) = read(ctx, TENANT, NAMED_LOCATIONS, "", true).await {
@@ -123,7 +146,11 @@ async fn tenant(ctx: &Ctx) {
             .iter()
             .map(|l| {
                 // The key has a dot of its own, so it is not a dotted path.
-                let ip = l.get("@odata.type").and_then(Value::as_str).unwrap_or_default().ends_with("ipNamedLocation");
+                let ip = l
+                    .get("@odata.type")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .ends_with("ipNamedLocation");
                 json!({
                     "id": text(l, "id"),
                     "display_name": text(l, "displayName"),
@@ -141,14 +168,22 @@ async fn tenant(ctx: &Ctx) {
         );
     }
     if let Some(Value::Array(settings)) = read(ctx, TENANT, GROUP_SETTINGS, "", true).await {
-        let unified = settings.iter().find(|s| text(s, "displayName") == "Group.Unified");
+        let unified = settings
+            .iter()
+            .find(|s| text(s, "displayName") == "Group.Unified");
         let allowed = unified
-            .and_then(|s| array(s, "values").iter().find(|v| text(v, "name") == "EnableGroupCreation"))
+            .and_then(|s| {
+                array(s, "values")
+                    .iter()
+                    .find(|v| text(v, "name") == "EnableGroupCreation")
+            })
             .is_none_or(|v| !text(v, "value").eq_ignore_ascii_case("false"));
         config.insert("unified_group_creation_allowed".into(), json!(allowed));
     }
     let filter = format!("?$filter=roleDefinitionId%20eq%20%27{GLOBAL_ADMINISTRATOR}%27");
-    if let Some(Value::Array(assignments)) = read(ctx, TENANT, ROLE_ASSIGNMENTS, &filter, true).await {
+    if let Some(Value::Array(assignments)) =
+        read(ctx, TENANT, ROLE_ASSIGNMENTS, &filter, true).await
+    {
         let ids: Vec<&str> = assignments
             .iter()
             .filter(|a| matches!(text(a, "directoryScopeId"), "/" | ""))
@@ -156,7 +191,15 @@ async fn tenant(ctx: &Ctx) {
             .collect();
         config.insert("global_administrator_ids".into(), json!(ids));
     }
-    ctx.emit(TENANT, GLOBAL, &id, &name, BTreeMap::new(), Value::Object(config)).await;
+    ctx.emit(
+        TENANT,
+        GLOBAL,
+        &id,
+        &name,
+        BTreeMap::new(),
+        Value::Object(config),
+    )
+    .await;
 }
 
 fn authorization_policy(p: &Value) -> Value {
@@ -177,7 +220,10 @@ fn authorization_policy(p: &Value) -> Value {
 }
 
 fn conditional_access_policy(p: &Value) -> Value {
-    let flows = json::split(text(p, "conditions.authenticationFlows.transferMethods"), &[',']);
+    let flows = json::split(
+        text(p, "conditions.authenticationFlows.transferMethods"),
+        &[','],
+    );
     json!({
         "id": text(p, "id"),
         "display_name": text(p, "displayName"),
@@ -219,7 +265,14 @@ async fn users(ctx: &Ctx) {
         Err(err) if err.is_denied() => {
             // Sign-in activity needs AuditLog.Read.All and Entra ID P1: read
             // the users without it and say what is missing.
-            ctx.fail_graph(USER, &with_activity, GraphNeed { permission: SIGN_IN_ACTIVITY }, &err);
+            ctx.fail_graph(
+                USER,
+                &with_activity,
+                GraphNeed {
+                    permission: SIGN_IN_ACTIVITY,
+                },
+                &err,
+            );
             let plain = format!("{}?$select={USER_FIELDS}", USERS.path);
             match ctx.graph_list(&plain).await {
                 Ok(users) => (users, false),
@@ -234,13 +287,24 @@ async fn users(ctx: &Ctx) {
             return;
         }
     };
-    let registrations: Option<HashMap<String, Value>> = match ctx.graph_list(REGISTRATION_DETAILS.path).await {
-        Ok(details) => Some(details.into_iter().map(|d| (text(&d, "id").to_owned(), d)).collect()),
-        Err(err) => {
-            ctx.fail_graph(USER, REGISTRATION_DETAILS.path, need(REGISTRATION_DETAILS), &err);
-            None
-        }
-    };
+    let registrations: Option<HashMap<String, Value>> =
+        match ctx.graph_list(REGISTRATION_DETAILS.path).await {
+            Ok(details) => Some(
+                details
+                    .into_iter()
+                    .map(|d| (text(&d, "id").to_owned(), d))
+                    .collect(),
+            ),
+            Err(err) => {
+                ctx.fail_graph(
+                    USER,
+                    REGISTRATION_DETAILS.path,
+                    need(REGISTRATION_DETAILS),
+                    &err,
+                );
+                None
+            }
+        };
     for user in users {
         let user_id = text(&user, "id");
         let upn = text(&user, "userPrincipalName").to_owned();
@@ -262,6 +326,7 @@ async fn users(ctx: &Ctx) {
             config["methods_registered"] = json!(strings(&entry, "methodsRegistered"));
         }
         let id = format!("/tenants/{tenant_id}/users/{user_id}");
-        ctx.emit(USER, GLOBAL, &id, &upn, BTreeMap::new(), config).await;
+        ctx.emit(USER, GLOBAL, &id, &upn, BTreeMap::new(), config)
+            .await;
     }
 }

@@ -56,11 +56,19 @@ const MYSQL_ENGINE: Engine = Engine {
     namespace: "Microsoft.DBforMySQL",
     api: MYSQL_API,
     parameters: &[
-        ("require_secure_transport", "require_secure_transport", Shape::OnOff),
+        (
+            "require_secure_transport",
+            "require_secure_transport",
+            Shape::OnOff,
+        ),
         ("tls_version", "tls_version", Shape::List),
         ("audit_log_enabled", "audit_log_enabled", Shape::OnOff),
         ("audit_log_events", "audit_log_events", Shape::UpperList),
-        ("error_server_log_file", "error_server_log_file", Shape::OnOff),
+        (
+            "error_server_log_file",
+            "error_server_log_file",
+            Shape::OnOff,
+        ),
     ],
     extra: |_, _| {},
 };
@@ -70,17 +78,39 @@ const POSTGRESQL_ENGINE: Engine = Engine {
     namespace: "Microsoft.DBforPostgreSQL",
     api: POSTGRESQL_API,
     parameters: &[
-        ("require_secure_transport", "require_secure_transport", Shape::OnOff),
-        ("ssl_min_protocol_version", "ssl_min_protocol_version", Shape::Text),
+        (
+            "require_secure_transport",
+            "require_secure_transport",
+            Shape::OnOff,
+        ),
+        (
+            "ssl_min_protocol_version",
+            "ssl_min_protocol_version",
+            Shape::Text,
+        ),
         ("log_checkpoints", "log_checkpoints", Shape::OnOff),
         ("log_connections", "log_connections", Shape::OnOff),
         ("log_disconnections", "log_disconnections", Shape::OnOff),
-        ("connection_throttle.enable", "connection_throttle_enabled", Shape::OnOff),
-        ("logfiles.retention_days", "logfiles_retention_days", Shape::Int),
+        (
+            "connection_throttle.enable",
+            "connection_throttle_enabled",
+            Shape::OnOff,
+        ),
+        (
+            "logfiles.retention_days",
+            "logfiles_retention_days",
+            Shape::Int,
+        ),
     ],
     extra: |server, config| {
-        config.insert("active_directory_auth".into(), string(server, "properties.authConfig.activeDirectoryAuth"));
-        config.insert("password_auth".into(), string(server, "properties.authConfig.passwordAuth"));
+        config.insert(
+            "active_directory_auth".into(),
+            string(server, "properties.authConfig.activeDirectoryAuth"),
+        );
+        config.insert(
+            "password_auth".into(),
+            string(server, "properties.authConfig.passwordAuth"),
+        );
     },
 };
 
@@ -108,25 +138,51 @@ async fn one_server(ctx: &Ctx, engine: &Engine, server: Value) {
     let (id, name) = json::id_and_name(&server);
     let region = json::region(&server);
     let mut config = Map::new();
-    config.insert("version".into(), string_or(&server, "properties.version", ""));
+    config.insert(
+        "version".into(),
+        string_or(&server, "properties.version", ""),
+    );
     config.insert("state".into(), string_or(&server, "properties.state", ""));
-    config.insert("public_network_access".into(), string(&server, "properties.network.publicNetworkAccess"));
+    config.insert(
+        "public_network_access".into(),
+        string(&server, "properties.network.publicNetworkAccess"),
+    );
     config.insert(
         "delegated_subnet_id".into(),
         json::non_empty(&server, "properties.network.delegatedSubnetResourceId"),
     );
-    config.insert("backup_retention_days".into(), json::integer_or(&server, "properties.backup.backupRetentionDays", 7));
+    config.insert(
+        "backup_retention_days".into(),
+        json::integer_or(&server, "properties.backup.backupRetentionDays", 7),
+    );
     config.insert(
         "geo_redundant_backup".into(),
         string_or(&server, "properties.backup.geoRedundantBackup", "Disabled"),
     );
-    config.insert("high_availability_mode".into(), string(&server, "properties.highAvailability.mode"));
-    config.insert("data_encryption_type".into(), string(&server, "properties.dataEncryption.type"));
+    config.insert(
+        "high_availability_mode".into(),
+        string(&server, "properties.highAvailability.mode"),
+    );
+    config.insert(
+        "data_encryption_type".into(),
+        string(&server, "properties.dataEncryption.type"),
+    );
     (engine.extra)(&server, &mut config);
 
-    let mut j = Joiner { ctx, kind: engine.kind, region: &region, id: &id, config };
-    j.list("firewall_rules", format!("{id}/firewallRules"), engine.api, firewall_rules)
-        .await;
+    let mut j = Joiner {
+        ctx,
+        kind: engine.kind,
+        region: &region,
+        id: &id,
+        config,
+    };
+    j.list(
+        "firewall_rules",
+        format!("{id}/firewallRules"),
+        engine.api,
+        firewall_rules,
+    )
+    .await;
     let mut parameters = Map::new();
     let mut complete = true;
     for (parameter, field, shape) in engine.parameters {
@@ -143,10 +199,19 @@ async fn one_server(ctx: &Ctx, engine: &Engine, server: Value) {
         }
     }
     if complete {
-        j.config.insert("parameters".into(), Value::Object(parameters));
+        j.config
+            .insert("parameters".into(), Value::Object(parameters));
     }
     let config = Value::Object(j.config);
-    ctx.emit(engine.kind, &region, &id, &name, json::tags(&server), config).await;
+    ctx.emit(
+        engine.kind,
+        &region,
+        &id,
+        &name,
+        json::tags(&server),
+        config,
+    )
+    .await;
 }
 
 fn shaped(text: Option<&str>, shape: Shape, value: Option<&Value>) -> Value {
@@ -156,10 +221,12 @@ fn shaped(text: Option<&str>, shape: Shape, value: Option<&Value>) -> Value {
     match shape {
         Shape::OnOff => on_off(Some(text)),
         Shape::List => json!(json::split(text, &[','])),
-        Shape::UpperList => json!(json::split(text, &[','])
-            .into_iter()
-            .map(|s| s.to_ascii_uppercase())
-            .collect::<Vec<_>>()),
+        Shape::UpperList => json!(
+            json::split(text, &[','])
+                .into_iter()
+                .map(|s| s.to_ascii_uppercase())
+                .collect::<Vec<_>>()
+        ),
         Shape::Text => json!(text),
         Shape::Int => value.map_or(Value::Null, |v| integer(v, "properties.value")),
     }

@@ -121,17 +121,24 @@ pub fn unix_time(value: &Value, path: &str) -> Value {
     at(value, path)
         .and_then(Value::as_i64)
         .and_then(|secs| DateTime::<Utc>::from_timestamp(secs, 0))
-        .map_or(Value::Null, |t| json!(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+        .map_or(Value::Null, |t| {
+            json!(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        })
 }
 
 /// The resource's `location`, lowercased, without spaces (`eastus`).
 pub fn region(resource: &Value) -> String {
-    text(resource, "location").to_ascii_lowercase().replace(' ', "")
+    text(resource, "location")
+        .to_ascii_lowercase()
+        .replace(' ', "")
 }
 
 /// The resource's ARM ID and name.
 pub fn id_and_name(resource: &Value) -> (String, String) {
-    (text(resource, "id").to_owned(), text(resource, "name").to_owned())
+    (
+        text(resource, "id").to_owned(),
+        text(resource, "name").to_owned(),
+    )
 }
 
 /// The ARM `tags` object.
@@ -184,7 +191,10 @@ mod tests {
         assert_eq!(tags(&v).get("env").map(String::as_str), Some("prod"));
         assert_eq!(split("a; b,,c", &[';', ',']), ["a", "b", "c"]);
         assert_eq!(
-            id_segment("/subscriptions/s/resourceGroups/rg-1/providers/x", "resourcegroups"),
+            id_segment(
+                "/subscriptions/s/resourceGroups/rg-1/providers/x",
+                "resourcegroups"
+            ),
             Some("rg-1")
         );
         assert_eq!(on_off(Some("ON")), json!(true));

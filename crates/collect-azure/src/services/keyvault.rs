@@ -5,7 +5,9 @@
 //! Reader) besides Reader.
 
 use super::diagnostics;
-use super::json::{self, array, at, boolean, boolean_or, integer, string, string_or, strings_of, text, unix_time};
+use super::json::{
+    self, array, at, boolean, boolean_or, integer, string, string_or, strings_of, text, unix_time,
+};
 use super::storage::private_endpoints;
 use crate::context::Ctx;
 use posture_collect::for_each_bounded;
@@ -60,8 +62,15 @@ async fn one_vault(ctx: &Ctx, vault: Value) {
             }
             Err(err) => ctx.fail(VAULT, &region, Some(&id), &diagnostics::path(&id), &err),
         }
-        ctx.emit(VAULT, &region, &id, &name, json::tags(&vault), Value::Object(config))
-            .await;
+        ctx.emit(
+            VAULT,
+            &region,
+            &id,
+            &name,
+            json::tags(&vault),
+            Value::Object(config),
+        )
+        .await;
     }
     if ctx.wants(KEY) {
         keys(ctx, &id, &name, &region, &rbac).await;
@@ -153,7 +162,15 @@ async fn keys(ctx: &Ctx, vault_id: &str, vault_name: &str, region: &str, rbac: &
             }
             Err(err) => ctx.fail(KEY, region, Some(&id), &key_path, &err),
         }
-        ctx.emit(KEY, region, &id, &name, json::tags(&key), Value::Object(config)).await;
+        ctx.emit(
+            KEY,
+            region,
+            &id,
+            &name,
+            json::tags(&key),
+            Value::Object(config),
+        )
+        .await;
     })
     .await;
 }
@@ -196,9 +213,19 @@ async fn secrets(ctx: &Ctx, vault_id: &str, vault_name: &str, region: &str, rbac
         config.insert("vault_name".into(), json!(vault_name));
         config.insert("vault_rbac_authorization_enabled".into(), rbac.clone());
         attributes(&secret, "properties.", &mut config);
-        config.insert("content_type".into(), json::non_empty(&secret, "properties.contentType"));
-        ctx.emit(SECRET, region, &id, &name, json::tags(&secret), Value::Object(config))
-            .await;
+        config.insert(
+            "content_type".into(),
+            json::non_empty(&secret, "properties.contentType"),
+        );
+        ctx.emit(
+            SECRET,
+            region,
+            &id,
+            &name,
+            json::tags(&secret),
+            Value::Object(config),
+        )
+        .await;
     }
 }
 
@@ -209,12 +236,23 @@ async fn certificates(ctx: &Ctx, vault: &Value, vault_name: &str, region: &str) 
     let listed = ctx
         .session
         .api
-        .vault_list(vault_uri, "certificates", DATA_PLANE_API, CERTIFICATES_DATA_ACTION)
+        .vault_list(
+            vault_uri,
+            "certificates",
+            DATA_PLANE_API,
+            CERTIFICATES_DATA_ACTION,
+        )
         .await;
     let certificates = match listed {
         Ok(list) => list,
         Err(err) => {
-            ctx.fail_data_action(CERTIFICATE, region, vault_id, CERTIFICATES_DATA_ACTION, &err);
+            ctx.fail_data_action(
+                CERTIFICATE,
+                region,
+                vault_id,
+                CERTIFICATES_DATA_ACTION,
+                &err,
+            );
             return;
         }
     };
@@ -225,6 +263,7 @@ async fn certificates(ctx: &Ctx, vault: &Value, vault_name: &str, region: &str) 
         config.insert("vault_name".into(), json!(vault_name));
         attributes(&certificate, "", &mut config);
         let tags: BTreeMap<String, String> = json::tags(&certificate);
-        ctx.emit(CERTIFICATE, region, &id, &name, tags, Value::Object(config)).await;
+        ctx.emit(CERTIFICATE, region, &id, &name, tags, Value::Object(config))
+            .await;
     }
 }

@@ -15,7 +15,12 @@ pub const SUBSCRIPTION_DIAGNOSTICS: &str = "azure.monitor.subscription_diagnosti
 pub const ALERT: &str = "azure.monitor.activity_log_alert";
 pub const ALERTS: &str = "azure.monitor.activity_log_alerts";
 pub const APPLICATION_INSIGHTS: &str = "azure.monitor.application_insights";
-pub const KINDS: &[&str] = &[SUBSCRIPTION_DIAGNOSTICS, ALERT, ALERTS, APPLICATION_INSIGHTS];
+pub const KINDS: &[&str] = &[
+    SUBSCRIPTION_DIAGNOSTICS,
+    ALERT,
+    ALERTS,
+    APPLICATION_INSIGHTS,
+];
 
 pub const OPERATIONS: &[&str] = &[
     diagnostics::OPERATION,
@@ -57,7 +62,10 @@ pub async fn collect(ctx: Ctx) {
 
 async fn subscription_diagnostics(ctx: &Ctx) {
     let path = ctx.subscription_path("/providers/Microsoft.Insights/diagnosticSettings");
-    let Some(list) = ctx.list(&[SUBSCRIPTION_DIAGNOSTICS], &path, DIAGNOSTIC_SETTINGS_API).await else {
+    let Some(list) = ctx
+        .list(&[SUBSCRIPTION_DIAGNOSTICS], &path, DIAGNOSTIC_SETTINGS_API)
+        .await
+    else {
         return;
     };
     let mut settings = Vec::new();
@@ -101,15 +109,28 @@ async fn destination_account(ctx: &Ctx, account_id: &str, record_id: &str) -> Op
     let account = match ctx.get(account_id, STORAGE_API).await {
         Ok(account) => account,
         Err(err) => {
-            ctx.fail(SUBSCRIPTION_DIAGNOSTICS, GLOBAL, Some(record_id), account_id, &err);
+            ctx.fail(
+                SUBSCRIPTION_DIAGNOSTICS,
+                GLOBAL,
+                Some(record_id),
+                account_id,
+                &err,
+            );
             return None;
         }
     };
-    let container_path = format!("{account_id}/blobServices/default/containers/{ACTIVITY_LOG_CONTAINER}");
+    let container_path =
+        format!("{account_id}/blobServices/default/containers/{ACTIVITY_LOG_CONTAINER}");
     let container_access = match ctx.get_optional(&container_path, STORAGE_API).await {
         Ok(container) => container.map_or(Value::Null, |c| string(&c, "properties.publicAccess")),
         Err(err) => {
-            ctx.fail(SUBSCRIPTION_DIAGNOSTICS, GLOBAL, Some(record_id), &container_path, &err);
+            ctx.fail(
+                SUBSCRIPTION_DIAGNOSTICS,
+                GLOBAL,
+                Some(record_id),
+                &container_path,
+                &err,
+            );
             return None;
         }
     };
@@ -137,7 +158,10 @@ fn condition(rule: &Value) -> Condition {
         if let Some(equals) = at(entry, "equals").and_then(Value::as_str) {
             values.insert(0, equals.to_owned());
         }
-        values.into_iter().map(|v| v.to_ascii_lowercase()).collect::<Vec<_>>()
+        values
+            .into_iter()
+            .map(|v| v.to_ascii_lowercase())
+            .collect::<Vec<_>>()
     };
     for entry in all_of {
         match text(entry, "field") {
@@ -170,9 +194,12 @@ async fn alerts(ctx: &Ctx) {
         let (id, name) = json::id_and_name(rule);
         let condition = condition(rule);
         let scopes = json::strings(rule, "properties.scopes");
-        let covers = scopes.iter().any(|s| s.eq_ignore_ascii_case(&subscription_scope));
+        let covers = scopes
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(&subscription_scope));
         let enabled = boolean_or(rule, "properties.enabled", true);
-        let action_groups = json::strings_of(rule, "properties.actions.actionGroups", "actionGroupId");
+        let action_groups =
+            json::strings_of(rule, "properties.actions.actionGroups", "actionGroupId");
         summary.push(json!({
             "name": name,
             "enabled": enabled,
@@ -202,18 +229,29 @@ async fn alerts(ctx: &Ctx) {
                 "conditions": conditions,
                 "action_group_ids": action_groups,
             });
-            ctx.emit(ALERT, GLOBAL, &id, &name, json::tags(rule), config).await;
+            ctx.emit(ALERT, GLOBAL, &id, &name, json::tags(rule), config)
+                .await;
         }
     }
     if ctx.wants(ALERTS) {
-        ctx.emit(ALERTS, GLOBAL, &path, "activityLogAlerts", BTreeMap::new(), json!({ "alerts": summary }))
-            .await;
+        ctx.emit(
+            ALERTS,
+            GLOBAL,
+            &path,
+            "activityLogAlerts",
+            BTreeMap::new(),
+            json!({ "alerts": summary }),
+        )
+        .await;
     }
 }
 
 async fn application_insights(ctx: &Ctx) {
     let path = ctx.subscription_path("/providers/Microsoft.Insights/components");
-    let Some(components) = ctx.list(&[APPLICATION_INSIGHTS], &path, COMPONENTS_API).await else {
+    let Some(components) = ctx
+        .list(&[APPLICATION_INSIGHTS], &path, COMPONENTS_API)
+        .await
+    else {
         return;
     };
     let components: Vec<Value> = components

@@ -3,7 +3,10 @@
 //! regions in use, flow logs, public IP addresses, application gateways
 //! with their WAF policies, and Bastion presence.
 
-use super::json::{self, GLOBAL, array, at, boolean_or, integer, non_empty, string, string_or, strings, strings_of, text};
+use super::json::{
+    self, GLOBAL, array, at, boolean_or, integer, non_empty, string, string_or, strings,
+    strings_of, text,
+};
 use crate::context::Ctx;
 use posture_collect::for_each_bounded;
 use serde_json::{Value, json};
@@ -52,7 +55,8 @@ pub async fn collect(ctx: Ctx) {
     }
     let vnets = if ctx.wants_any(&[VIRTUAL_NETWORK, WATCHER_COVERAGE]) {
         let path = ctx.subscription_path("/providers/Microsoft.Network/virtualNetworks");
-        ctx.list(&[VIRTUAL_NETWORK, WATCHER_COVERAGE], &path, NETWORK_API).await
+        ctx.list(&[VIRTUAL_NETWORK, WATCHER_COVERAGE], &path, NETWORK_API)
+            .await
     } else {
         None
     };
@@ -137,7 +141,11 @@ async fn security_groups(ctx: &Ctx) {
         let rules: Vec<Value> = array(&group, "properties.securityRules")
             .iter()
             .map(|r| rule(r, false))
-            .chain(array(&group, "properties.defaultSecurityRules").iter().map(|r| rule(r, true)))
+            .chain(
+                array(&group, "properties.defaultSecurityRules")
+                    .iter()
+                    .map(|r| rule(r, true)),
+            )
             .collect();
         let config = json!({
             "resource_group": resource_group(&id),
@@ -146,8 +154,15 @@ async fn security_groups(ctx: &Ctx) {
             "network_interface_ids": strings_of(&group, "properties.networkInterfaces", "id"),
             "flow_log_ids": strings_of(&group, "properties.flowLogs", "id"),
         });
-        ctx.emit(SECURITY_GROUP, &json::region(&group), &id, &name, json::tags(&group), config)
-            .await;
+        ctx.emit(
+            SECURITY_GROUP,
+            &json::region(&group),
+            &id,
+            &name,
+            json::tags(&group),
+            config,
+        )
+        .await;
     }
 }
 
@@ -178,8 +193,15 @@ async fn virtual_network(ctx: &Ctx, vnet: &Value) {
         "peering_count": array(vnet, "properties.virtualNetworkPeerings").len(),
         "subnets": subnets,
     });
-    ctx.emit(VIRTUAL_NETWORK, &json::region(vnet), &id, &name, json::tags(vnet), config)
-        .await;
+    ctx.emit(
+        VIRTUAL_NETWORK,
+        &json::region(vnet),
+        &id,
+        &name,
+        json::tags(vnet),
+        config,
+    )
+    .await;
 }
 
 fn sorted_regions<'a>(items: impl Iterator<Item = &'a Value>) -> Vec<String> {
@@ -193,11 +215,17 @@ fn sorted_regions<'a>(items: impl Iterator<Item = &'a Value>) -> Vec<String> {
 
 async fn watchers(ctx: &Ctx, vnets: Option<&[Value]>) {
     let path = ctx.subscription_path("/providers/Microsoft.Network/networkWatchers");
-    let Some(watchers) = ctx.list(&[WATCHER_COVERAGE, FLOW_LOG], &path, NETWORK_API).await else {
+    let Some(watchers) = ctx
+        .list(&[WATCHER_COVERAGE, FLOW_LOG], &path, NETWORK_API)
+        .await
+    else {
         return;
     };
     if ctx.wants(FLOW_LOG) {
-        for_each_bounded(watchers.iter(), ctx.fan_out(), |watcher| flow_logs(ctx, watcher)).await;
+        for_each_bounded(watchers.iter(), ctx.fan_out(), |watcher| {
+            flow_logs(ctx, watcher)
+        })
+        .await;
     }
     if !ctx.wants(WATCHER_COVERAGE) {
         return;
@@ -206,7 +234,10 @@ async fn watchers(ctx: &Ctx, vnets: Option<&[Value]>) {
         return;
     };
     let resources_path = ctx.subscription_path("/resources");
-    let Some(resources) = ctx.list(&[WATCHER_COVERAGE], &resources_path, RESOURCES_API).await else {
+    let Some(resources) = ctx
+        .list(&[WATCHER_COVERAGE], &resources_path, RESOURCES_API)
+        .await
+    else {
         return;
     };
     let config = json!({
@@ -222,8 +253,15 @@ async fn watchers(ctx: &Ctx, vnets: Option<&[Value]>) {
             }))
             .collect::<Vec<_>>(),
     });
-    ctx.emit(WATCHER_COVERAGE, GLOBAL, &path, "networkWatchers", BTreeMap::new(), config)
-        .await;
+    ctx.emit(
+        WATCHER_COVERAGE,
+        GLOBAL,
+        &path,
+        "networkWatchers",
+        BTreeMap::new(),
+        config,
+    )
+    .await;
 }
 
 async fn flow_logs(ctx: &Ctx, watcher: &Value) {
@@ -239,7 +277,8 @@ async fn flow_logs(ctx: &Ctx, watcher: &Value) {
     for log in logs {
         let (id, name) = json::id_and_name(&log);
         let target = text(&log, "properties.targetResourceId");
-        let analytics = "properties.flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration";
+        let analytics =
+            "properties.flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration";
         let analytics_on = boolean_or(&log, &format!("{analytics}.enabled"), false);
         let config = json!({
             "network_watcher_id": watcher_id,
@@ -256,8 +295,15 @@ async fn flow_logs(ctx: &Ctx, watcher: &Value) {
             "traffic_analytics_workspace_resource_id": non_empty(&log, &format!("{analytics}.workspaceResourceId")),
             "provisioning_state": text(&log, "properties.provisioningState"),
         });
-        ctx.emit(FLOW_LOG, &json::region(&log), &id, &name, json::tags(&log), config)
-            .await;
+        ctx.emit(
+            FLOW_LOG,
+            &json::region(&log),
+            &id,
+            &name,
+            json::tags(&log),
+            config,
+        )
+        .await;
     }
 }
 
@@ -290,8 +336,15 @@ async fn public_ips(ctx: &Ctx) {
             "ddos_protection_mode": string(&address, "properties.ddosSettings.protectionMode"),
             "dns_fqdn": string(&address, "properties.dnsSettings.fqdn"),
         });
-        ctx.emit(PUBLIC_IP, &json::region(&address), &id, &name, json::tags(&address), config)
-            .await;
+        ctx.emit(
+            PUBLIC_IP,
+            &json::region(&address),
+            &id,
+            &name,
+            json::tags(&address),
+            config,
+        )
+        .await;
     }
 }
 
@@ -300,7 +353,9 @@ fn predefined_minimum(policy: &str) -> Value {
     match policy {
         "AppGwSslPolicy20150501" => json!("TLSv1_0"),
         "AppGwSslPolicy20170401" => json!("TLSv1_1"),
-        "AppGwSslPolicy20170401S" | "AppGwSslPolicy20220101" | "AppGwSslPolicy20220101S" => json!("TLSv1_2"),
+        "AppGwSslPolicy20170401S" | "AppGwSslPolicy20220101" | "AppGwSslPolicy20220101S" => {
+            json!("TLSv1_2")
+        }
         _ => Value::Null,
     }
 }
@@ -313,14 +368,17 @@ async fn application_gateways(ctx: &Ctx) {
     for gateway in gateways {
         let (id, name) = json::id_and_name(&gateway);
         let region = json::region(&gateway);
-        let waf = at(&gateway, "properties.webApplicationFirewallConfiguration").map_or(Value::Null, |w| {
-            json!({
-                "enabled": boolean_or(w, "enabled", false),
-                "firewall_mode": text(w, "firewallMode"),
-                "rule_set_type": text(w, "ruleSetType"),
-                "rule_set_version": text(w, "ruleSetVersion"),
-            })
-        });
+        let waf = at(&gateway, "properties.webApplicationFirewallConfiguration").map_or(
+            Value::Null,
+            |w| {
+                json!({
+                    "enabled": boolean_or(w, "enabled", false),
+                    "firewall_mode": text(w, "firewallMode"),
+                    "rule_set_type": text(w, "ruleSetType"),
+                    "rule_set_version": text(w, "ruleSetVersion"),
+                })
+            },
+        );
         let ssl_policy = at(&gateway, "properties.sslPolicy").map_or(Value::Null, |p| {
             let minimum = match string(p, "minProtocolVersion") {
                 Value::Null => predefined_minimum(text(p, "policyName")),
@@ -370,8 +428,15 @@ async fn application_gateways(ctx: &Ctx) {
                 Err(err) => ctx.fail(APPLICATION_GATEWAY, &region, Some(&id), policy_path, &err),
             },
         }
-        ctx.emit(APPLICATION_GATEWAY, &region, &id, &name, json::tags(&gateway), config)
-            .await;
+        ctx.emit(
+            APPLICATION_GATEWAY,
+            &region,
+            &id,
+            &name,
+            json::tags(&gateway),
+            config,
+        )
+        .await;
     }
 }
 
@@ -381,7 +446,10 @@ async fn bastion_summary(ctx: &Ctx) {
         return;
     };
     let vms_path = ctx.subscription_path("/providers/Microsoft.Compute/virtualMachines");
-    let Some(vms) = ctx.list(&[BASTION_SUMMARY], &vms_path, VIRTUAL_MACHINES_API).await else {
+    let Some(vms) = ctx
+        .list(&[BASTION_SUMMARY], &vms_path, VIRTUAL_MACHINES_API)
+        .await
+    else {
         return;
     };
     let config = json!({
@@ -396,8 +464,15 @@ async fn bastion_summary(ctx: &Ctx) {
             .collect::<Vec<_>>(),
         "virtual_machine_count": vms.len(),
     });
-    ctx.emit(BASTION_SUMMARY, GLOBAL, &path, "bastionHosts", BTreeMap::new(), config)
-        .await;
+    ctx.emit(
+        BASTION_SUMMARY,
+        GLOBAL,
+        &path,
+        "bastionHosts",
+        BTreeMap::new(),
+        config,
+    )
+    .await;
 }
 
 #[cfg(test)]
@@ -406,12 +481,23 @@ mod tests {
 
     #[test]
     fn port_ranges_parse() {
-        assert_eq!(port_range("*"), Some(json!({"from_port": 0, "to_port": 65535})));
-        assert_eq!(port_range("22"), Some(json!({"from_port": 22, "to_port": 22})));
-        assert_eq!(port_range("1000-2000"), Some(json!({"from_port": 1000, "to_port": 2000})));
+        assert_eq!(
+            port_range("*"),
+            Some(json!({"from_port": 0, "to_port": 65535}))
+        );
+        assert_eq!(
+            port_range("22"),
+            Some(json!({"from_port": 22, "to_port": 22}))
+        );
+        assert_eq!(
+            port_range("1000-2000"),
+            Some(json!({"from_port": 1000, "to_port": 2000}))
+        );
         assert_eq!(port_range("x"), None);
         assert_eq!(
-            target_type("/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/a"),
+            target_type(
+                "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/a"
+            ),
             "Microsoft.Network/virtualNetworks/subnets"
         );
     }

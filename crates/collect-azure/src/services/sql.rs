@@ -95,20 +95,23 @@ impl Joiner<'_> {
     }
 
     pub fn fail(&self, path: &str, err: &ApiError) {
-        self.ctx.fail(self.kind, self.region, Some(self.id), path, err);
+        self.ctx
+            .fail(self.kind, self.region, Some(self.id), path, err);
     }
 }
 
 /// `value[]` firewall rules as the database kinds list them.
 pub fn firewall_rules(items: &[Value]) -> Value {
-    json!(items
-        .iter()
-        .map(|r| json!({
-            "name": text(r, "name"),
-            "start_ip_address": text(r, "properties.startIpAddress"),
-            "end_ip_address": text(r, "properties.endIpAddress"),
-        }))
-        .collect::<Vec<_>>())
+    json!(
+        items
+            .iter()
+            .map(|r| json!({
+                "name": text(r, "name"),
+                "start_ip_address": text(r, "properties.startIpAddress"),
+                "end_ip_address": text(r, "properties.endIpAddress"),
+            }))
+            .collect::<Vec<_>>()
+    )
 }
 
 async fn one_server(ctx: &Ctx, server: Value) {
@@ -119,16 +122,28 @@ async fn one_server(ctx: &Ctx, server: Value) {
         version => json!(version),
     };
     let mut base = Map::new();
-    base.insert("version".into(), string_or(&server, "properties.version", ""));
+    base.insert(
+        "version".into(),
+        string_or(&server, "properties.version", ""),
+    );
     base.insert("minimal_tls_version".into(), tls);
-    base.insert("public_network_access".into(), string(&server, "properties.publicNetworkAccess"));
+    base.insert(
+        "public_network_access".into(),
+        string(&server, "properties.publicNetworkAccess"),
+    );
     base.insert(
         "restrict_outbound_network_access".into(),
         json!(text(&server, "properties.restrictOutboundNetworkAccess") == "Enabled"),
     );
     let mut server_audit_state = None;
     if ctx.wants(SERVER) {
-        let mut j = Joiner { ctx, kind: SERVER, region: &region, id: &id, config: base };
+        let mut j = Joiner {
+            ctx,
+            kind: SERVER,
+            region: &region,
+            id: &id,
+            config: base,
+        };
         j.list("entra_admin", format!("{id}/administrators"), SQL_API, |items| {
             items.first().map_or(Value::Null, |a| {
                 json!({
@@ -139,9 +154,16 @@ async fn one_server(ctx: &Ctx, server: Value) {
             })
         })
         .await;
-        j.get("entra_only_authentication", format!("{id}/azureADOnlyAuthentications/Default"), SQL_API, |v| {
-            json!(v.is_some_and(|v| at(v, "properties.azureADOnlyAuthentication") == Some(&json!(true))))
-        })
+        j.get(
+            "entra_only_authentication",
+            format!("{id}/azureADOnlyAuthentications/Default"),
+            SQL_API,
+            |v| {
+                json!(v.is_some_and(
+                    |v| at(v, "properties.azureADOnlyAuthentication") == Some(&json!(true))
+                ))
+            },
+        )
         .await;
         let audit = j
             .get("auditing", format!("{id}/auditingSettings/default"), SQL_API, |v| {
@@ -156,17 +178,27 @@ async fn one_server(ctx: &Ctx, server: Value) {
             })
             .await;
         server_audit_state = audit.map(|a| text(&a, "properties.state").to_owned());
-        j.get("tde_protector", format!("{id}/encryptionProtector/current"), SQL_API, |v| {
-            let v = v.unwrap_or(&Value::Null);
-            json!({
-                "server_key_type": string_or(v, "properties.serverKeyType", "ServiceManaged"),
-                "key_uri": non_empty(v, "properties.uri"),
-                "auto_rotation_enabled": boolean_or(v, "properties.autoRotationEnabled", false),
-            })
-        })
+        j.get(
+            "tde_protector",
+            format!("{id}/encryptionProtector/current"),
+            SQL_API,
+            |v| {
+                let v = v.unwrap_or(&Value::Null);
+                json!({
+                    "server_key_type": string_or(v, "properties.serverKeyType", "ServiceManaged"),
+                    "key_uri": non_empty(v, "properties.uri"),
+                    "auto_rotation_enabled": boolean_or(v, "properties.autoRotationEnabled", false),
+                })
+            },
+        )
         .await;
-        j.list("firewall_rules", format!("{id}/firewallRules"), SQL_API, firewall_rules)
-            .await;
+        j.list(
+            "firewall_rules",
+            format!("{id}/firewallRules"),
+            SQL_API,
+            firewall_rules,
+        )
+        .await;
         j.get(
             "advanced_threat_protection_state",
             format!("{id}/advancedThreatProtectionSettings/Default"),
@@ -194,7 +226,8 @@ async fn one_server(ctx: &Ctx, server: Value) {
         )
         .await;
         let config = Value::Object(j.config);
-        ctx.emit(SERVER, &region, &id, &name, json::tags(&server), config).await;
+        ctx.emit(SERVER, &region, &id, &name, json::tags(&server), config)
+            .await;
     }
     if ctx.wants(DATABASE) {
         if server_audit_state.is_none() {
@@ -214,7 +247,13 @@ async fn one_server(ctx: &Ctx, server: Value) {
     }
 }
 
-async fn databases(ctx: &Ctx, server_id: &str, server_name: &str, region: &str, server_audit: Option<String>) {
+async fn databases(
+    ctx: &Ctx,
+    server_id: &str,
+    server_name: &str,
+    region: &str,
+    server_audit: Option<String>,
+) {
     let path = format!("{server_id}/databases");
     let databases = match ctx.list_under(&path, SQL_API).await {
         Ok(items) => items,
@@ -235,25 +274,50 @@ async fn databases(ctx: &Ctx, server_id: &str, server_name: &str, region: &str, 
             config.insert("server_name".into(), json!(server_name));
             config.insert("database_kind".into(), string_or(&database, "kind", ""));
             config.insert("sku_name".into(), string(&database, "sku.name"));
-            config.insert("status".into(), string_or(&database, "properties.status", ""));
+            config.insert(
+                "status".into(),
+                string_or(&database, "properties.status", ""),
+            );
             if let Some(state) = server_audit {
                 config.insert("server_auditing_state".into(), json!(state));
             }
-            let mut j = Joiner { ctx, kind: DATABASE, region: &db_region, id: &id, config };
-            j.get("tde_state", format!("{id}/transparentDataEncryption/current"), SQL_API, |v| {
-                json!(v.map_or("Disabled", |v| text(v, "properties.state")))
-            })
+            let mut j = Joiner {
+                ctx,
+                kind: DATABASE,
+                region: &db_region,
+                id: &id,
+                config,
+            };
+            j.get(
+                "tde_state",
+                format!("{id}/transparentDataEncryption/current"),
+                SQL_API,
+                |v| json!(v.map_or("Disabled", |v| text(v, "properties.state"))),
+            )
             .await;
-            j.get("auditing", format!("{id}/auditingSettings/default"), SQL_API, |v| {
-                let v = v.unwrap_or(&Value::Null);
-                json!({
-                    "state": string_or(v, "properties.state", "Disabled"),
-                    "retention_days": integer_or(v, "properties.retentionDays", 0),
-                })
-            })
+            j.get(
+                "auditing",
+                format!("{id}/auditingSettings/default"),
+                SQL_API,
+                |v| {
+                    let v = v.unwrap_or(&Value::Null);
+                    json!({
+                        "state": string_or(v, "properties.state", "Disabled"),
+                        "retention_days": integer_or(v, "properties.retentionDays", 0),
+                    })
+                },
+            )
             .await;
             let config = Value::Object(j.config);
-            ctx.emit(DATABASE, &db_region, &id, &name, json::tags(&database), config).await;
+            ctx.emit(
+                DATABASE,
+                &db_region,
+                &id,
+                &name,
+                json::tags(&database),
+                config,
+            )
+            .await;
         }
     })
     .await;

@@ -4,7 +4,9 @@
 //! queue and table services.
 
 use super::diagnostics;
-use super::json::{self, array, boolean, boolean_or, integer, non_empty, string, string_or, strings_of, text};
+use super::json::{
+    self, array, boolean, boolean_or, integer, non_empty, string, string_or, strings_of, text,
+};
 use crate::context::Ctx;
 use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
@@ -58,7 +60,11 @@ async fn one_account(ctx: &Ctx, account: Value) {
 
     let mut logs = Map::new();
     let mut complete = true;
-    for (service, present) in [("blob", has_blob), ("queue", has_queue_and_table), ("table", has_queue_and_table)] {
+    for (service, present) in [
+        ("blob", has_blob),
+        ("queue", has_queue_and_table),
+        ("table", has_queue_and_table),
+    ] {
         if !present {
             logs.insert(service.into(), Value::Null);
             continue;
@@ -71,15 +77,28 @@ async fn one_account(ctx: &Ctx, account: Value) {
             }
             Err(err) => {
                 complete = false;
-                ctx.fail(ACCOUNT, &region, Some(&id), &diagnostics::path(&service_id), &err);
+                ctx.fail(
+                    ACCOUNT,
+                    &region,
+                    Some(&id),
+                    &diagnostics::path(&service_id),
+                    &err,
+                );
             }
         }
     }
     if complete {
         config.insert("resource_logs".into(), Value::Object(logs));
     }
-    ctx.emit(ACCOUNT, &region, &id, &name, json::tags(&account), Value::Object(config))
-        .await;
+    ctx.emit(
+        ACCOUNT,
+        &region,
+        &id,
+        &name,
+        json::tags(&account),
+        Value::Object(config),
+    )
+    .await;
 }
 
 /// The storage services' log category groups.
@@ -102,9 +121,16 @@ fn account_settings(a: &Value) -> Map<String, Value> {
             "ip_rules": strings_of(acls, "ipRules", "value"),
             "virtual_network_subnet_ids": strings_of(acls, "virtualNetworkRules", "id"),
         }),
-        None => json!({"default_action": "Allow", "bypass": [], "ip_rules": [], "virtual_network_subnet_ids": []}),
+        None => {
+            json!({"default_action": "Allow", "bypass": [], "ip_rules": [], "virtual_network_subnet_ids": []})
+        }
     };
-    let key_vault = |field: &str| non_empty(a, &format!("properties.encryption.keyvaultproperties.{field}"));
+    let key_vault = |field: &str| {
+        non_empty(
+            a,
+            &format!("properties.encryption.keyvaultproperties.{field}"),
+        )
+    };
     let config = json!({
         "account_kind": text(a, "kind"),
         "sku_name": text(a, "sku.name"),

@@ -35,11 +35,17 @@ const VAULT_TOKEN: &str = "vault-token";
 /// The api-version each resource type is served with: the first entry
 /// whose fragment the path contains decides (specific entries first).
 const API_VERSIONS: &[(&str, &str)] = &[
-    ("/providers/Microsoft.Insights/diagnosticSettings", "2021-05-01-preview"),
+    (
+        "/providers/Microsoft.Insights/diagnosticSettings",
+        "2021-05-01-preview",
+    ),
     ("/sqlVulnerabilityAssessments", "2022-11-01-preview"),
     ("Microsoft.Security/pricings", "2024-01-01"),
     ("Microsoft.Security/securityContacts", "2023-12-01-preview"),
-    ("Microsoft.Security/autoProvisioningSettings", "2017-08-01-preview"),
+    (
+        "Microsoft.Security/autoProvisioningSettings",
+        "2017-08-01-preview",
+    ),
     ("Microsoft.Security/settings", "2022-05-01"),
     ("Microsoft.Storage/storageAccounts", "2023-05-01"),
     ("Microsoft.Sql/servers", "2021-11-01"),
@@ -120,10 +126,12 @@ impl Fake {
             tokens_issued: Mutex::default(),
         });
         let shared = Arc::clone(&state);
-        let app = Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-            let state = Arc::clone(&shared);
-            async move { handle(&state, method, uri, headers, body) }
-        });
+        let app = Router::new().fallback(
+            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                let state = Arc::clone(&shared);
+                async move { handle(&state, method, uri, headers, body) }
+            },
+        );
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.expect("fake server");
         });
@@ -147,12 +155,17 @@ impl Fake {
 
     /// Tokens issued per scope.
     pub fn tokens_issued(&self) -> BTreeMap<String, u32> {
-        self.state.tokens_issued.lock().expect("tokens lock").clone()
+        self.state
+            .tokens_issued
+            .lock()
+            .expect("tokens lock")
+            .clone()
     }
 
     /// Options that reach this fake with the good credentials.
     pub fn options(&self) -> posture_collect_azure::AzureOptions {
-        let mut options = posture_collect_azure::AzureOptions::new(TENANT, CLIENT, SECRET, SUBSCRIPTION);
+        let mut options =
+            posture_collect_azure::AzureOptions::new(TENANT, CLIENT, SECRET, SUBSCRIPTION);
         options.authority_host = Some(self.base.clone());
         options.arm_endpoint = Some(self.base.clone());
         options.graph_endpoint = Some(format!("{}/graph", self.base));
@@ -176,15 +189,30 @@ fn handle(state: &State, method: Method, uri: Uri, headers: HeaderMap, body: Byt
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, axum::Json(json!({"error": {"code": code, "message": message}}))).into_response()
+    (
+        status,
+        axum::Json(json!({"error": {"code": code, "message": message}})),
+    )
+        .into_response()
 }
 
-fn answer(state: &State, method: &Method, path: &str, query: &str, headers: &HeaderMap, body: &Bytes) -> Response {
+fn answer(
+    state: &State,
+    method: &Method,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Response {
     if path.ends_with("/oauth2/v2.0/token") {
         return token(state, method, path, body);
     }
     if method != Method::GET {
-        return error(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "the collector must only read");
+        return error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "the collector must only read",
+        );
     }
     let params: HashMap<String, String> = form_urlencoded(query);
     let (expected_token, file) = if let Some(rest) = path.strip_prefix("/graph/") {
@@ -194,17 +222,32 @@ fn answer(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
     } else {
         let prefix = format!("/subscriptions/{SUBSCRIPTION}");
         let Some(rest) = path.strip_prefix(&prefix) else {
-            return error(StatusCode::NOT_FOUND, "SubscriptionNotFound", &format!("The subscription '{path}' could not be found."));
+            return error(
+                StatusCode::NOT_FOUND,
+                "SubscriptionNotFound",
+                &format!("The subscription '{path}' could not be found."),
+            );
         };
         let rest = rest.trim_start_matches('/');
-        (ARM_TOKEN, if rest.is_empty() { "subscription".to_owned() } else { rest.to_owned() })
+        (
+            ARM_TOKEN,
+            if rest.is_empty() {
+                "subscription".to_owned()
+            } else {
+                rest.to_owned()
+            },
+        )
     };
     let bearer = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     if bearer != Some(expected_token) {
-        return error(StatusCode::UNAUTHORIZED, "InvalidAuthenticationToken", "The access token is invalid.");
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "The access token is invalid.",
+        );
     }
     if expected_token == ARM_TOKEN {
         let expected = API_VERSIONS
@@ -215,39 +258,66 @@ fn answer(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
             return error(
                 StatusCode::BAD_REQUEST,
                 "InvalidApiVersionParameter",
-                &format!("The api-version '{:?}' is invalid here; this fake serves {expected}.", params.get("api-version")),
+                &format!(
+                    "The api-version '{:?}' is invalid here; this fake serves {expected}.",
+                    params.get("api-version")
+                ),
             );
         }
     }
-    if expected_token == VAULT_TOKEN && params.get("api-version").map(String::as_str) != Some("7.4") {
-        return error(StatusCode::BAD_REQUEST, "BadParameter", "api-version must be 7.4");
+    if expected_token == VAULT_TOKEN && params.get("api-version").map(String::as_str) != Some("7.4")
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BadParameter",
+            "api-version must be 7.4",
+        );
     }
     let mut script = state.script.lock().expect("script lock");
     if let Some((remaining, seconds)) = script.throttle.get_mut(path)
         && *remaining > 0
     {
         *remaining -= 1;
-        let mut response = error(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", "The request is being throttled.");
-        response
-            .headers_mut()
-            .insert("retry-after", seconds.to_string().parse().expect("header value"));
+        let mut response = error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+            "The request is being throttled.",
+        );
+        response.headers_mut().insert(
+            "retry-after",
+            seconds.to_string().parse().expect("header value"),
+        );
         return response;
     }
     if let Some(index) = script.fail_once.iter().position(|p| p == path) {
         script.fail_once.remove(index);
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "InternalServerError", "Encountered internal server error.");
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            "Encountered internal server error.",
+        );
     }
     if expected_token == GRAPH_TOKEN && script.graph_denied {
-        return error(StatusCode::FORBIDDEN, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+        return error(
+            StatusCode::FORBIDDEN,
+            "Authorization_RequestDenied",
+            "Insufficient privileges to complete the operation.",
+        );
     }
     if let Some(fragment) = script.deny.iter().find(|f| path.contains(f.as_str())) {
         return error(
             StatusCode::FORBIDDEN,
             "AuthorizationFailed",
-            &format!("The client '{CLIENT}' does not have authorization to perform action over scope '{path}' ({fragment})."),
+            &format!(
+                "The client '{CLIENT}' does not have authorization to perform action over scope '{path}' ({fragment})."
+            ),
         );
     }
-    if let Some(namespace) = script.unregistered.iter().find(|n| path.contains(&format!("/providers/{n}/"))) {
+    if let Some(namespace) = script
+        .unregistered
+        .iter()
+        .find(|n| path.contains(&format!("/providers/{n}/")))
+    {
         return error(
             StatusCode::CONFLICT,
             "MissingSubscriptionRegistration",
@@ -256,7 +326,10 @@ fn answer(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
     }
     let subscription_state = script.subscription_state.clone();
     drop(script);
-    let page = params.get("$skiptoken").map(|t| format!(".{t}")).unwrap_or_default();
+    let page = params
+        .get("$skiptoken")
+        .map(|t| format!(".{t}"))
+        .unwrap_or_default();
     match fixture(state, &format!("{file}{page}.json")) {
         Some(mut body) => {
             if file == "subscription"
@@ -266,7 +339,11 @@ fn answer(state: &State, method: &Method, path: &str, query: &str, headers: &Hea
             }
             axum::Json(body).into_response()
         }
-        None if expected_token == GRAPH_TOKEN => error(StatusCode::NOT_FOUND, "Request_ResourceNotFound", "Resource does not exist."),
+        None if expected_token == GRAPH_TOKEN => error(
+            StatusCode::NOT_FOUND,
+            "Request_ResourceNotFound",
+            "Resource does not exist.",
+        ),
         None => error(
             StatusCode::NOT_FOUND,
             "ResourceNotFound",
@@ -282,7 +359,10 @@ fn fixture(state: &State, relative: &str) -> Option<Value> {
         let candidate = family.path().join(relative);
         if let Ok(text) = std::fs::read_to_string(&candidate) {
             let text = text.replace("{base}", &state.base);
-            return Some(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", candidate.display())));
+            return Some(
+                serde_json::from_str(&text)
+                    .unwrap_or_else(|e| panic!("{}: {e}", candidate.display())),
+            );
         }
     }
     None
@@ -300,7 +380,9 @@ fn form_urlencoded(text: &str) -> HashMap<String, String> {
 
 fn decode(text: &str) -> String {
     let text = text.replace('+', " ");
-    percent_encoding::percent_decode_str(&text).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(&text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The token endpoint: the client credentials grant, with Microsoft's
@@ -322,26 +404,61 @@ fn token(state: &State, method: &Method, path: &str, body: &Bytes) -> Response {
             .into_response()
     };
     if method != Method::POST {
-        return error(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "POST only");
+        return error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "POST only",
+        );
     }
     let form = form_urlencoded(&String::from_utf8_lossy(body));
-    let tenant = path.trim_start_matches('/').split('/').next().unwrap_or_default();
+    let tenant = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
     if tenant != TENANT {
-        return aad_error(StatusCode::BAD_REQUEST, "invalid_request", 90002, &format!("Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."));
+        return aad_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            90002,
+            &format!(
+                "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud."
+            ),
+        );
     }
     if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
-        return aad_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
+        return aad_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            70003,
+            "The app requested an unsupported grant type.",
+        );
     }
     if form.get("client_id").map(String::as_str) != Some(CLIENT) {
-        return aad_error(StatusCode::BAD_REQUEST, "unauthorized_client", 700016, "Application with identifier was not found in the directory.");
+        return aad_error(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            700016,
+            "Application with identifier was not found in the directory.",
+        );
     }
     match form.get("client_secret").map(String::as_str) {
         Some(SECRET) => {}
         Some(EXPIRED_SECRET) => {
-            return aad_error(StatusCode::UNAUTHORIZED, "invalid_client", 7000222, "The provided client secret keys for app are expired.");
+            return aad_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                7000222,
+                "The provided client secret keys for app are expired.",
+            );
         }
         _ => {
-            return aad_error(StatusCode::UNAUTHORIZED, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
+            return aad_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                7000215,
+                "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
+            );
         }
     }
     let scope = form.get("scope").cloned().unwrap_or_default();
@@ -349,9 +466,21 @@ fn token(state: &State, method: &Method, path: &str, body: &Bytes) -> Response {
         "https://management.azure.com/.default" => ARM_TOKEN,
         "https://graph.microsoft.com/.default" => GRAPH_TOKEN,
         "https://vault.azure.net/.default" => VAULT_TOKEN,
-        _ => return aad_error(StatusCode::BAD_REQUEST, "invalid_scope", 1002012, "The provided value for scope is not valid."),
+        _ => {
+            return aad_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_scope",
+                1002012,
+                "The provided value for scope is not valid.",
+            );
+        }
     };
-    *state.tokens_issued.lock().expect("tokens lock").entry(scope).or_default() += 1;
+    *state
+        .tokens_issued
+        .lock()
+        .expect("tokens lock")
+        .entry(scope)
+        .or_default() += 1;
     axum::Json(json!({
         "token_type": "Bearer",
         "expires_in": 3599,

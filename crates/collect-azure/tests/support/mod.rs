@@ -13,7 +13,9 @@ use std::sync::Arc;
 
 /// The clock of every run: records carry it, controls compare against it.
 pub fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).single().expect("valid time")
+    Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
+        .single()
+        .expect("valid time")
 }
 
 /// A session on the fake.
@@ -70,7 +72,10 @@ pub fn find<'a>(resources: &'a [Resource], kind: &str, name: &str) -> &'a Resour
         .iter()
         .find(|r| r.kind.as_str() == kind && r.name == name)
         .unwrap_or_else(|| {
-            let listed: Vec<_> = resources.iter().map(|r| (r.kind.as_str(), &r.name)).collect();
+            let listed: Vec<_> = resources
+                .iter()
+                .map(|r| (r.kind.as_str(), &r.name))
+                .collect();
             panic!("no {kind} named {name} in {listed:#?}")
         })
 }
@@ -78,7 +83,8 @@ pub fn find<'a>(resources: &'a [Resource], kind: &str, name: &str) -> &'a Resour
 /// The embedded catalogue, loaded once per test binary.
 pub fn catalog() -> &'static posture_catalog::Catalog {
     static CATALOG: std::sync::OnceLock<posture_catalog::Catalog> = std::sync::OnceLock::new();
-    CATALOG.get_or_init(|| posture_catalog::Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}")))
+    CATALOG
+        .get_or_init(|| posture_catalog::Catalog::embedded().unwrap_or_else(|f| panic!("{f:#?}")))
 }
 
 /// Whether the value at `path` (segments of a schema path) is in `value`.
@@ -96,7 +102,9 @@ fn present(value: &serde_json::Value, path: &[&str]) -> bool {
     };
     match value.get(key) {
         None => false,
-        Some(serde_json::Value::Array(items)) if list => items.iter().all(|item| present(item, rest)),
+        Some(serde_json::Value::Array(items)) if list => {
+            items.iter().all(|item| present(item, rest))
+        }
         Some(child) => present(child, rest),
     }
 }
@@ -117,7 +125,12 @@ pub fn assert_schemas(resources: &[Resource]) {
             .keys()
             .filter(|path| !present(&root, &path.split('.').collect::<Vec<_>>()))
             .collect();
-        assert!(missing.is_empty(), "{} lacks {missing:?}: {:#?}", resource.id, resource.config);
+        assert!(
+            missing.is_empty(),
+            "{} lacks {missing:?}: {:#?}",
+            resource.id,
+            resource.config
+        );
     }
 }
 
@@ -131,5 +144,9 @@ pub fn verdict(control: &posture_catalog::Control, resource: &Resource) -> postu
 
 /// Every Azure control of the catalogue that applies to `resource`'s kind.
 pub fn controls_for(resource: &Resource) -> Vec<&'static posture_catalog::Control> {
-    catalog().controls.iter().filter(|c| c.kind == resource.kind).collect()
+    catalog()
+        .controls
+        .iter()
+        .filter(|c| c.kind == resource.kind)
+        .collect()
 }
