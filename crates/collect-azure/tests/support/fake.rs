@@ -78,6 +78,10 @@ pub struct Script {
     pub graph_denied: bool,
     /// The subscription's `state` (Enabled when unset).
     pub subscription_state: Option<String>,
+    /// The next ARM call is refused with 401, as for a revoked token.
+    pub revoke_token_once: bool,
+    /// Paths answered only after this many milliseconds, once.
+    pub delay_once: HashMap<String, u64>,
 }
 
 /// One request the fake answered.
@@ -86,6 +90,7 @@ pub struct Hit {
     pub method: String,
     pub path: String,
     pub query: String,
+    /// The HTTP status; 0 for a request delayed past the client's timeout.
     pub status: u16,
 }
 
@@ -129,7 +134,28 @@ impl Fake {
         let app = Router::new().fallback(
             move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                 let state = Arc::clone(&shared);
-                async move { handle(&state, method, uri, headers, body) }
+                async move {
+                    let delay = state
+                        .script
+                        .lock()
+                        .expect("script lock")
+                        .delay_once
+                        .remove(uri.path());
+                    if let Some(millis) = delay {
+                        // Recorded now: the client gives up before the answer,
+                        // and the server may drop this future with the connection.
+                        state.hits.lock().expect("hits lock").push(Hit {
+                            method: method.to_string(),
+                            path: uri.path().to_owned(),
+                            query: uri.query().unwrap_or_default().to_owned(),
+                            status: 0,
+                        });
+                        tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+                        let query = uri.query().unwrap_or_default();
+                        return answer(&state, &method, uri.path(), query, &headers, &body);
+                    }
+                    handle(&state, method, uri, headers, body)
+                }
             },
         );
         let task = tokio::spawn(async move {
@@ -274,6 +300,14 @@ fn answer(
         );
     }
     let mut script = state.script.lock().expect("script lock");
+    if expected_token == ARM_TOKEN && script.revoke_token_once {
+        script.revoke_token_once = false;
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "ExpiredAuthenticationToken",
+            "The access token expiry UTC time is earlier than current UTC time.",
+        );
+    }
     if let Some((remaining, seconds)) = script.throttle.get_mut(path)
         && *remaining > 0
     {
