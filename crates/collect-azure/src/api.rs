@@ -250,6 +250,10 @@ impl Api {
                 }
             };
             let status = response.status();
+            if let Some(pause) = read_budget_pause(&response) {
+                tracing::debug!(url, ?pause, "subscription read budget low; slowing down");
+                tokio::time::sleep(pause).await;
+            }
             if status.is_success() {
                 return match response.json::<Value>().await {
                     Ok(value) => Ok(value),
@@ -321,6 +325,28 @@ fn same_origin(url: &str, base: &str) -> bool {
 
 fn is_retryable(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// Below this many remaining reads, ARM's per-subscription budget is
+/// nearly spent: calls slow down instead of running into 429s.
+const READ_BUDGET_LOW: u64 = 100;
+
+/// A pause that grows as ARM's `x-ms-ratelimit-remaining-subscription-reads`
+/// falls below [`READ_BUDGET_LOW`] (up to five seconds at zero).
+fn read_budget_pause(response: &reqwest::Response) -> Option<Duration> {
+    let remaining: u64 = response
+        .headers()
+        .get("x-ms-ratelimit-remaining-subscription-reads")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    pause_for_remaining(remaining)
+}
+
+fn pause_for_remaining(remaining: u64) -> Option<Duration> {
+    (remaining < READ_BUDGET_LOW).then(|| Duration::from_millis((READ_BUDGET_LOW - remaining) * 50))
 }
 
 /// `Retry-After` in seconds (Azure sends seconds, not dates).
@@ -398,6 +424,14 @@ mod tests {
             assert!(wait >= BACKOFF_BASE / 2);
         }
         assert!(backoff(6) >= BACKOFF_BASE * 16);
+    }
+
+    #[test]
+    fn a_low_read_budget_slows_calls_down() {
+        assert_eq!(pause_for_remaining(11_999), None);
+        assert_eq!(pause_for_remaining(100), None);
+        assert_eq!(pause_for_remaining(90), Some(Duration::from_millis(500)));
+        assert_eq!(pause_for_remaining(0), Some(Duration::from_secs(5)));
     }
 
     #[test]
