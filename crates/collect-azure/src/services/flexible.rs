@@ -3,8 +3,8 @@
 //! (server list, firewall rules, server parameters read one by one), so one
 //! module reads both, each with its own api-version and parameters.
 
+use super::join::{Joiner, firewall_rules};
 use super::json::{self, integer, on_off, string, string_or, text};
-use super::sql::{Joiner, firewall_rules};
 use crate::context::Ctx;
 use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};

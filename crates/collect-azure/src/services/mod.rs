@@ -15,6 +15,7 @@ pub mod defender;
 pub mod diagnostics;
 pub mod entra;
 pub mod flexible;
+mod join;
 pub mod json;
 pub mod keyvault;
 pub mod monitor;
