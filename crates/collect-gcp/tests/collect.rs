@@ -42,6 +42,8 @@ async fn every_kind_is_collected_with_exact_fields() {
         "project_id": P, "project_number": "415104041262", "display_name": "Posture fake project", "state": "ACTIVE",
         "parent": "organizations/987654321098", "create_time": "2023-03-01T10:00:00Z",
         "essential_contacts": [{"email": "security@example.com", "notification_categories": ["SECURITY", "TECHNICAL"], "validation_state": "VALID"}],
+        "enabled_services": ["compute.googleapis.com", "logging.googleapis.com", "storage.googleapis.com"],
+        "access_approval_enrolled_services": [], "api_key_count": 2,
     }));
 
     let policy = find(&resources, "gcp.resourcemanager.iam_policy", P);

@@ -2,6 +2,8 @@
 //! API Keys v2: the project's API keys (never the key strings).
 
 use super::util::{bool_or, encode, items, last_segment, string, strings, timestamp};
+use crate::api_error::ApiError;
+use crate::client::Client;
 use crate::context::{Ctx, GLOBAL};
 use posture_collect::for_each_bounded;
 use serde_json::{Value, json};
@@ -14,7 +16,7 @@ pub const APIS: &[&str] = &["iam.googleapis.com", "apikeys.googleapis.com"];
 const ACCOUNTS_LIST: &str = "iam.serviceAccounts.list";
 const KEYS_LIST: &str = "iam.serviceAccountKeys.list";
 const ROLES_LIST: &str = "iam.roles.list";
-const API_KEYS_LIST: &str = "apikeys.keys.list";
+pub const API_KEYS_LIST: &str = "apikeys.keys.list";
 pub const PERMISSIONS: &[&str] = &[ACCOUNTS_LIST, KEYS_LIST, ROLES_LIST, API_KEYS_LIST];
 const HOST: &str = "iam.googleapis.com";
 /// IAM's "never expires" sentinel for validBeforeTime.
@@ -104,13 +106,17 @@ async fn custom_roles(ctx: &Ctx) {
     }
 }
 
-async fn api_keys(ctx: &Ctx) {
-    let project = ctx.project().to_owned();
-    let url = ctx.client().url(
+/// Every API key of the project (never the key strings).
+pub async fn list_api_keys(client: &Client, project: &str) -> Result<Vec<Value>, ApiError> {
+    let url = client.url(
         "apikeys.googleapis.com",
-        &format!("/v2/projects/{}/locations/global/keys", encode(&project)),
+        &format!("/v2/projects/{}/locations/global/keys", encode(project)),
     );
-    let keys = match ctx.client().list(&url, "keys", API_KEYS_LIST).await {
+    client.list(&url, "keys", API_KEYS_LIST).await
+}
+
+async fn api_keys(ctx: &Ctx) {
+    let keys = match list_api_keys(ctx.client(), ctx.project()).await {
         Ok(list) => list,
         Err(e) => return ctx.fail(API_KEY, GLOBAL, API_KEYS_LIST, None, &e),
     };

@@ -313,6 +313,8 @@ fn service_of(path: &str) -> &'static str {
         "v1" if after_project.starts_with("instances") => "sqladmin",
         "v1" if after_project.starts_with("locations") => "cloudkms",
         "v1" if after_project.starts_with("contacts") => "essentialcontacts",
+        "v1" if after_project.starts_with("services") => "serviceusage",
+        "v1" if after_project.starts_with("accessApprovalSettings") => "accessapproval",
         "v1" => "iam",
         _ => "unknown",
     }
