@@ -149,7 +149,7 @@ async fn every_kind_is_collected_with_exact_fields() {
     assert_eq!(subnet.id, format!("//compute.googleapis.com/projects/{P}/regions/us-central1/subnetworks/prod-us"));
     assert_eq!(subnet.region, "us-central1");
     assert_eq!(config(subnet), json!({"network": "prod-vpc", "ip_cidr_range": "10.10.0.0/20", "purpose": "PRIVATE", "stack_type": "IPV4_ONLY",
-        "private_ip_google_access": true, "flow_logs": {"enabled": true, "aggregation_interval": "INTERVAL_5_SEC", "flow_sampling": 0.5,
+        "private_ip_google_access": true, "flow_logs": {"enabled": true, "aggregation_interval": "INTERVAL_5_SEC", "flow_sampling": 1.0,
         "metadata": "INCLUDE_ALL_METADATA", "filter_expr": null}, "creation_timestamp": "2024-01-02T11:04:30Z"}));
     let default_subnet = find(&resources, "gcp.compute.subnetwork", "default");
     assert_eq!(config(default_subnet)["flow_logs"], json!({"enabled": false, "aggregation_interval": null, "flow_sampling": null, "metadata": null, "filter_expr": null}));
