@@ -12,7 +12,7 @@ pub enum ApiError {
     /// The API could not be reached, or the call timed out.
     Network(String),
     /// The API answered with an error status.
-    Status(StatusError),
+    Status(Box<StatusError>),
     /// The API answered 2xx with a body that is not what its reference documents.
     Decode(String),
 }
@@ -132,7 +132,9 @@ fn service_in_message(message: &str) -> Option<String> {
     let rest = &message[start..];
     let end = rest.find(['/', '?', ' ']).unwrap_or(rest.len());
     let service = &rest[..end];
-    service.ends_with(".googleapis.com").then(|| service.to_owned())
+    service
+        .ends_with(".googleapis.com")
+        .then(|| service.to_owned())
 }
 
 /// Google's messages name the permission as `Permission 'x.y.z' denied`,
@@ -169,18 +171,33 @@ mod tests {
         let body = r#"{"error":{"code":403,"message":"Cloud SQL Admin API has not been used in project 123 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/sqladmin.googleapis.com/overview?project=123 then retry.","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"SERVICE_DISABLED","domain":"googleapis.com","metadata":{"service":"sqladmin.googleapis.com","consumer":"projects/123"}}]}}"#;
         let e = StatusError::parse(403, body);
         assert!(e.is_service_disabled() && !e.is_denied() && !e.is_retryable());
-        assert_eq!(e.disabled_service.as_deref(), Some("sqladmin.googleapis.com"));
+        assert_eq!(
+            e.disabled_service.as_deref(),
+            Some("sqladmin.googleapis.com")
+        );
         let legacy = r#"{"error":{"code":403,"message":"Access Not Configured. Compute Engine API has not been used in project 123 before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/compute.googleapis.com/overview?project=123 then retry.","errors":[{"message":"...","domain":"usageLimits","reason":"accessNotConfigured"}]}}"#;
         let e = StatusError::parse(403, legacy);
-        assert_eq!(e.disabled_service.as_deref(), Some("compute.googleapis.com"));
+        assert_eq!(
+            e.disabled_service.as_deref(),
+            Some("compute.googleapis.com")
+        );
     }
 
     #[test]
     fn denied_calls_name_the_permission() {
         let cases = [
-            (r#"{"error":{"code":403,"message":"Permission 'iam.serviceAccounts.list' denied on resource (or it may not exist).","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"IAM_PERMISSION_DENIED","domain":"iam.googleapis.com","metadata":{"permission":"iam.serviceAccounts.list"}}]}}"#, "iam.serviceAccounts.list"),
-            (r#"{"error":{"code":403,"message":"Required 'compute.firewalls.list' permission for 'projects/p'","errors":[{"reason":"forbidden"}]}}"#, "compute.firewalls.list"),
-            (r#"{"error":{"code":403,"message":"sa@p.iam.gserviceaccount.com does not have storage.buckets.list access to the Google Cloud project.","errors":[{"reason":"forbidden"}]}}"#, "storage.buckets.list"),
+            (
+                r#"{"error":{"code":403,"message":"Permission 'iam.serviceAccounts.list' denied on resource (or it may not exist).","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"IAM_PERMISSION_DENIED","domain":"iam.googleapis.com","metadata":{"permission":"iam.serviceAccounts.list"}}]}}"#,
+                "iam.serviceAccounts.list",
+            ),
+            (
+                r#"{"error":{"code":403,"message":"Required 'compute.firewalls.list' permission for 'projects/p'","errors":[{"reason":"forbidden"}]}}"#,
+                "compute.firewalls.list",
+            ),
+            (
+                r#"{"error":{"code":403,"message":"sa@p.iam.gserviceaccount.com does not have storage.buckets.list access to the Google Cloud project.","errors":[{"reason":"forbidden"}]}}"#,
+                "storage.buckets.list",
+            ),
         ];
         for (body, permission) in cases {
             let e = StatusError::parse(403, body);
@@ -194,7 +211,8 @@ mod tests {
         let rate = r#"{"error":{"code":403,"message":"Rate Limit Exceeded","errors":[{"domain":"usageLimits","reason":"rateLimitExceeded"}]}}"#;
         assert!(StatusError::parse(403, rate).is_retryable());
         assert!(!StatusError::parse(403, rate).is_denied());
-        let quota = r#"{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}}"#;
+        let quota =
+            r#"{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}}"#;
         assert!(StatusError::parse(429, quota).is_retryable());
         assert!(StatusError::parse(503, "unavailable").is_retryable());
         assert!(!StatusError::parse(404, "{}").is_retryable());

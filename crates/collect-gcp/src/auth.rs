@@ -14,7 +14,10 @@ pub enum TokenError {
     /// The private key could not be read (bad PEM).
     BadKey(String),
     /// The token endpoint refused the grant: `error` and `error_description`.
-    Rejected { error: String, description: String },
+    Rejected {
+        error: String,
+        description: String,
+    },
     /// The token endpoint could not be reached.
     Network(String),
     Other(String),
@@ -25,7 +28,10 @@ impl std::fmt::Display for TokenError {
         match self {
             TokenError::BadKey(m) => write!(f, "the private key cannot be used: {m}"),
             TokenError::Rejected { error, description } => {
-                write!(f, "the token endpoint refused the key: {error}: {description}")
+                write!(
+                    f,
+                    "the token endpoint refused the key: {error}: {description}"
+                )
             }
             TokenError::Network(m) => write!(f, "cannot reach the token endpoint: {m}"),
             TokenError::Other(m) => write!(f, "getting an access token failed: {m}"),
@@ -64,11 +70,7 @@ impl TokenSource {
 
     /// A valid access token (cached until shortly before it expires).
     pub async fn token(&self) -> Result<String, TokenError> {
-        let token = self
-            .authenticator
-            .token(&[SCOPE])
-            .await
-            .map_err(classify)?;
+        let token = self.authenticator.token(&[SCOPE]).await.map_err(classify)?;
         token
             .token()
             .map(str::to_owned)

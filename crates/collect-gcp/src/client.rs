@@ -186,7 +186,7 @@ impl Client {
                         Ok(text) => {
                             let error = StatusError::parse(status.as_u16(), &text);
                             let retry = error.is_retryable();
-                            Err((ApiError::Status(error), retry, retry_after))
+                            Err((ApiError::Status(Box::new(error)), retry, retry_after))
                         }
                     }
                 }
@@ -268,9 +268,14 @@ mod tests {
     #[test]
     fn paths_drop_host_and_query() {
         assert_eq!(
-            path_of("https://compute.googleapis.com/compute/v1/projects/p/global/firewalls?pageToken=x"),
+            path_of(
+                "https://compute.googleapis.com/compute/v1/projects/p/global/firewalls?pageToken=x"
+            ),
             "/compute/v1/projects/p/global/firewalls"
         );
-        assert_eq!(path_of("http://127.0.0.1:9/v3/projects/p:getIamPolicy"), "/v3/projects/p:getIamPolicy");
+        assert_eq!(
+            path_of("http://127.0.0.1:9/v3/projects/p:getIamPolicy"),
+            "/v3/projects/p:getIamPolicy"
+        );
     }
 }

@@ -164,7 +164,11 @@ pub fn collection_error(
             )
         }
         ApiError::Status(s) if s.is_denied() => (
-            Some(s.permission.clone().unwrap_or_else(|| permission.to_owned())),
+            Some(
+                s.permission
+                    .clone()
+                    .unwrap_or_else(|| permission.to_owned()),
+            ),
             err.to_string(),
         ),
         _ => (None, err.to_string()),

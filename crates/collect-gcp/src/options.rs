@@ -233,11 +233,18 @@ mod tests {
         assert_eq!(parsed.client_email, "a@p.iam.gserviceaccount.com");
         assert_eq!(parsed.private_key_id.as_deref(), Some("k1"));
         let shown = format!("{parsed:?}");
-        assert!(!shown.contains("MIIB") && shown.contains("<redacted>"), "{shown}");
+        assert!(
+            !shown.contains("MIIB") && shown.contains("<redacted>"),
+            "{shown}"
+        );
         let source = format!("{:?}", KeySource::Json(key("")));
         assert!(!source.contains("MIIB"), "{source}");
 
-        let err = |text: &str| ServiceAccountKey::parse(text).expect_err("invalid").to_string();
+        let err = |text: &str| {
+            ServiceAccountKey::parse(text)
+                .expect_err("invalid")
+                .to_string()
+        };
         assert!(err("not json").contains("not JSON"));
         assert!(err(&key("").replace("service_account", "authorized_user")).contains("\"type\""));
         assert!(err(&key("").replace("client_email", "email")).contains("client_email"));
@@ -254,8 +261,20 @@ mod tests {
         options.api_endpoint = Some("http://127.0.0.1:8080".into());
         assert!(options.validate().is_ok());
         options.project_id = "Bad".into();
-        assert!(matches!(options.validate(), Err(OptionsError::ProjectId(_))));
-        let missing = GcpOptions::new("my-project", KeySource::File("/nonexistent/key.json".into()));
-        assert!(missing.validate().expect_err("no file").to_string().contains("/nonexistent/key.json"));
+        assert!(matches!(
+            options.validate(),
+            Err(OptionsError::ProjectId(_))
+        ));
+        let missing = GcpOptions::new(
+            "my-project",
+            KeySource::File("/nonexistent/key.json".into()),
+        );
+        assert!(
+            missing
+                .validate()
+                .expect_err("no file")
+                .to_string()
+                .contains("/nonexistent/key.json")
+        );
     }
 }

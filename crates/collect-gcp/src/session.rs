@@ -69,7 +69,9 @@ pub enum ConnectError {
         message: String,
     },
     /// The project does not exist or is being deleted.
-    #[error("project {project} was not found or is being deleted: check the project id ({message})")]
+    #[error(
+        "project {project} was not found or is being deleted: check the project id ({message})"
+    )]
     ProjectNotFound { project: String, message: String },
     #[error("cannot reach Google: {0}")]
     Network(String),
@@ -149,14 +151,17 @@ fn api_error(e: ApiError, project: &str) -> ConnectError {
         ApiError::Token(t) => token_error(t),
         ApiError::Network(m) => ConnectError::Network(m),
         ApiError::Decode(m) => ConnectError::Other(m),
-        ApiError::Status(s) => status_error(s, project),
+        ApiError::Status(s) => status_error(*s, project),
     }
 }
 
 fn status_error(s: StatusError, project: String) -> ConnectError {
     if s.is_service_disabled() {
         return ConnectError::ApiNotEnabled {
-            api: s.disabled_service.clone().unwrap_or_else(|| CRM_HOST.into()),
+            api: s
+                .disabled_service
+                .clone()
+                .unwrap_or_else(|| CRM_HOST.into()),
             project,
             message: s.message,
         };
@@ -177,7 +182,7 @@ fn status_error(s: StatusError, project: String) -> ConnectError {
             ),
         };
     }
-    ConnectError::Other(ApiError::Status(s).to_string())
+    ConnectError::Other(ApiError::Status(Box::new(s)).to_string())
 }
 
 #[cfg(test)]

@@ -6,7 +6,10 @@ mod support;
 use posture_collect_gcp::{ConnectError, KeySource, OptionsError, Session};
 use support::fake::{self, CLIENT_EMAIL, Fake, PROJECT, PROJECT_NUMBER};
 
-async fn connect_with(fake: &Fake, edit: impl FnOnce(&mut posture_collect_gcp::GcpOptions)) -> Result<Session, ConnectError> {
+async fn connect_with(
+    fake: &Fake,
+    edit: impl FnOnce(&mut posture_collect_gcp::GcpOptions),
+) -> Result<Session, ConnectError> {
     let mut options = support::options(fake);
     edit(&mut options);
     Session::connect(&options).await
@@ -29,23 +32,55 @@ async fn a_good_key_gets_a_token_and_reads_the_project() {
 #[tokio::test]
 async fn malformed_keys_are_refused_before_any_call() {
     let fake = Fake::start().await;
-    let not_json = connect_with(&fake, |o| o.credentials = KeySource::Json("{not json".into())).await;
-    assert!(matches!(not_json, Err(ConnectError::InvalidOptions(OptionsError::Key(ref m))) if m.contains("not JSON")), "{not_json:?}");
+    let not_json = connect_with(&fake, |o| {
+        o.credentials = KeySource::Json("{not json".into())
+    })
+    .await;
+    assert!(
+        matches!(not_json, Err(ConnectError::InvalidOptions(OptionsError::Key(ref m))) if m.contains("not JSON")),
+        "{not_json:?}"
+    );
 
     let key = fake.key_json(CLIENT_EMAIL);
     let mut missing: serde_json::Value = serde_json::from_str(&key).expect("json");
-    missing.as_object_mut().expect("object").remove("client_email");
-    let missing = connect_with(&fake, |o| o.credentials = KeySource::Json(missing.to_string())).await;
-    assert!(matches!(missing, Err(ConnectError::InvalidOptions(OptionsError::Key(ref m))) if m.contains("client_email")), "{missing:?}");
+    missing
+        .as_object_mut()
+        .expect("object")
+        .remove("client_email");
+    let missing = connect_with(&fake, |o| {
+        o.credentials = KeySource::Json(missing.to_string())
+    })
+    .await;
+    assert!(
+        matches!(missing, Err(ConnectError::InvalidOptions(OptionsError::Key(ref m))) if m.contains("client_email")),
+        "{missing:?}"
+    );
 
     let mut bad_pem: serde_json::Value = serde_json::from_str(&key).expect("json");
-    bad_pem["private_key"] = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n".into();
-    let bad_pem = connect_with(&fake, |o| o.credentials = KeySource::Json(bad_pem.to_string())).await;
-    assert!(matches!(bad_pem, Err(ConnectError::MalformedKey(_))), "{bad_pem:?}");
+    bad_pem["private_key"] =
+        "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n".into();
+    let bad_pem = connect_with(&fake, |o| {
+        o.credentials = KeySource::Json(bad_pem.to_string())
+    })
+    .await;
+    assert!(
+        matches!(bad_pem, Err(ConnectError::MalformedKey(_))),
+        "{bad_pem:?}"
+    );
 
     let bad_project = connect_with(&fake, |o| o.project_id = "Not_A_Project".into()).await;
-    assert!(matches!(bad_project, Err(ConnectError::InvalidOptions(OptionsError::ProjectId(_)))), "{bad_project:?}");
-    assert_eq!(fake.token_requests(), 0, "nothing reached the token endpoint");
+    assert!(
+        matches!(
+            bad_project,
+            Err(ConnectError::InvalidOptions(OptionsError::ProjectId(_)))
+        ),
+        "{bad_project:?}"
+    );
+    assert_eq!(
+        fake.token_requests(),
+        0,
+        "nothing reached the token endpoint"
+    );
 }
 
 #[tokio::test]
@@ -54,7 +89,10 @@ async fn a_deleted_or_disabled_key_is_named() {
     // Google no longer knows the key.
     let fake = Fake::start_trusting(fake::other_key()).await;
     let err = connect_with(&fake, |_| {}).await.expect_err("refused");
-    assert!(matches!(err, ConnectError::KeyDisabled(ref m) if m.contains("Invalid JWT Signature")), "{err:?}");
+    assert!(
+        matches!(err, ConnectError::KeyDisabled(ref m) if m.contains("Invalid JWT Signature")),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("create a new key"), "{err}");
 }
 
@@ -62,8 +100,13 @@ async fn a_deleted_or_disabled_key_is_named() {
 async fn a_deleted_service_account_is_named() {
     let fake = Fake::start().await;
     let key = fake.key_json("deleted-sa@posture-fake-project.iam.gserviceaccount.com");
-    let err = connect_with(&fake, |o| o.credentials = KeySource::Json(key)).await.expect_err("refused");
-    assert!(matches!(err, ConnectError::AccountNotFound(ref m) if m.contains("account not found")), "{err:?}");
+    let err = connect_with(&fake, |o| o.credentials = KeySource::Json(key))
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(err, ConnectError::AccountNotFound(ref m) if m.contains("account not found")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -71,7 +114,10 @@ async fn other_token_refusals_keep_googles_words() {
     let fake = Fake::start().await;
     fake.refuse_tokens(serde_json::json!({"error": "invalid_client", "error_description": "The OAuth client was disabled."}));
     let err = connect_with(&fake, |_| {}).await.expect_err("refused");
-    assert!(matches!(err, ConnectError::TokenRejected(ref m) if m.contains("was disabled")), "{err:?}");
+    assert!(
+        matches!(err, ConnectError::TokenRejected(ref m) if m.contains("was disabled")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -86,7 +132,11 @@ async fn an_api_that_is_not_enabled_is_named() {
         }
         other => panic!("expected ApiNotEnabled, got {other:?}"),
     }
-    assert!(err.to_string().contains("gcloud services enable cloudresourcemanager.googleapis.com"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("gcloud services enable cloudresourcemanager.googleapis.com"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -104,17 +154,29 @@ async fn a_missing_permission_is_named() {
 #[tokio::test]
 async fn an_unknown_project_is_not_found() {
     let fake = Fake::start().await;
-    let err = connect_with(&fake, |o| o.project_id = "no-such-project".into()).await.expect_err("refused");
-    assert!(matches!(err, ConnectError::ProjectNotFound { ref project, .. } if project == "no-such-project"), "{err:?}");
+    let err = connect_with(&fake, |o| o.project_id = "no-such-project".into())
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(err, ConnectError::ProjectNotFound { ref project, .. } if project == "no-such-project"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn an_unreachable_token_endpoint_is_a_network_error() {
     let fake = Fake::start().await;
     // A port that was free a moment ago: nothing listens there.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr");
-    let key = fake.key_json(CLIENT_EMAIL).replace(&fake.token_uri(), &format!("http://{closed}/token"));
-    let err = connect_with(&fake, |o| o.credentials = KeySource::Json(key)).await.expect_err("refused");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr");
+    let key = fake
+        .key_json(CLIENT_EMAIL)
+        .replace(&fake.token_uri(), &format!("http://{closed}/token"));
+    let err = connect_with(&fake, |o| o.credentials = KeySource::Json(key))
+        .await
+        .expect_err("refused");
     assert!(matches!(err, ConnectError::Network(_)), "{err:?}");
 }
 
@@ -125,7 +187,9 @@ async fn the_key_file_is_read_from_disk_and_its_secret_never_printed() {
     std::fs::create_dir_all(&dir).expect("dir");
     let path = dir.join("key.json");
     std::fs::write(&path, fake.key_json(CLIENT_EMAIL)).expect("write key");
-    let session = connect_with(&fake, |o| o.credentials = KeySource::File(path.clone())).await.expect("connects");
+    let session = connect_with(&fake, |o| o.credentials = KeySource::File(path.clone()))
+        .await
+        .expect("connects");
     let shown = format!("{:?}", session.options);
     assert!(!shown.contains("BEGIN PRIVATE KEY"), "{shown}");
     std::fs::remove_dir_all(&dir).ok();

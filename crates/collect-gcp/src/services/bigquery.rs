@@ -18,7 +18,13 @@ const HOST: &str = "bigquery.googleapis.com";
 
 /// The member an access entry sets, and its value.
 fn entity(entry: &Value) -> (String, String) {
-    for member in ["userByEmail", "groupByEmail", "domain", "specialGroup", "iamMember"] {
+    for member in [
+        "userByEmail",
+        "groupByEmail",
+        "domain",
+        "specialGroup",
+        "iamMember",
+    ] {
         if let Some(v) = entry[member].as_str() {
             return (member.to_owned(), v.to_owned());
         }
@@ -28,7 +34,11 @@ fn entity(entry: &Value) -> (String, String) {
         if !last.is_empty() {
             parts.push(string(&r[last]));
         }
-        parts.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect::<Vec<_>>().join(".")
+        parts
+            .iter()
+            .filter_map(|p| p.as_str().map(str::to_owned))
+            .collect::<Vec<_>>()
+            .join(".")
     };
     if entry["view"].is_object() {
         return ("view".into(), reference(&entry["view"], "tableId"));
@@ -37,14 +47,23 @@ fn entity(entry: &Value) -> (String, String) {
         return ("routine".into(), reference(&entry["routine"], "routineId"));
     }
     if entry["dataset"].is_object() {
-        return ("dataset".into(), reference(&entry["dataset"]["dataset"], ""));
+        return (
+            "dataset".into(),
+            reference(&entry["dataset"]["dataset"], ""),
+        );
     }
     ("unknown".into(), String::new())
 }
 
 pub async fn collect(ctx: Ctx) {
     let project = ctx.project().to_owned();
-    let url = ctx.client().url(HOST, &format!("/bigquery/v2/projects/{}/datasets?all=true", encode(&project)));
+    let url = ctx.client().url(
+        HOST,
+        &format!(
+            "/bigquery/v2/projects/{}/datasets?all=true",
+            encode(&project)
+        ),
+    );
     let datasets = match ctx.client().list(&url, "datasets", DATASETS_GET).await {
         Ok(list) => list,
         Err(e) => return ctx.fail_all(KINDS, "*", DATASETS_GET, &e),

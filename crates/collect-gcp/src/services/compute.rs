@@ -13,7 +13,14 @@ pub const SUBNETWORK: &str = "gcp.compute.subnetwork";
 pub const INSTANCE: &str = "gcp.compute.instance";
 pub const DISK: &str = "gcp.compute.disk";
 pub const PROJECT_METADATA: &str = "gcp.compute.project_metadata";
-pub const KINDS: &[&str] = &[NETWORK, FIREWALL, SUBNETWORK, INSTANCE, DISK, PROJECT_METADATA];
+pub const KINDS: &[&str] = &[
+    NETWORK,
+    FIREWALL,
+    SUBNETWORK,
+    INSTANCE,
+    DISK,
+    PROJECT_METADATA,
+];
 pub const APIS: &[&str] = &["compute.googleapis.com"];
 pub const NETWORKS_LIST: &str = "compute.networks.list";
 pub const FIREWALLS_LIST: &str = "compute.firewalls.list";
@@ -69,10 +76,17 @@ pub fn base(project: &str) -> String {
 
 /// Every item of an aggregated list (`items` maps a scope such as
 /// `zones/us-central1-a` to `{<field>: [...]}` or a warning).
-pub async fn aggregated(ctx: &Ctx, resource: &str, permission: &str) -> Result<Vec<Value>, ApiError> {
+pub async fn aggregated(
+    ctx: &Ctx,
+    resource: &str,
+    permission: &str,
+) -> Result<Vec<Value>, ApiError> {
     let url = ctx.client().url(
         HOST,
-        &format!("{}/aggregated/{resource}?returnPartialSuccess=true", base(ctx.project())),
+        &format!(
+            "{}/aggregated/{resource}?returnPartialSuccess=true",
+            base(ctx.project())
+        ),
     );
     let mut all = Vec::new();
     ctx.client()
@@ -113,5 +127,13 @@ async fn project_metadata(ctx: &Ctx) {
         "xpn_project_status": opt_string(&p["xpnProjectStatus"]),
     });
     let id = format!("//compute.googleapis.com/projects/{project}");
-    ctx.emit(PROJECT_METADATA, GLOBAL, id, project.clone(), Default::default(), config).await;
+    ctx.emit(
+        PROJECT_METADATA,
+        GLOBAL,
+        id,
+        project.clone(),
+        Default::default(),
+        config,
+    )
+    .await;
 }

@@ -4,7 +4,9 @@
 
 use super::compute::{DISK, DISKS_LIST, INSTANCE, INSTANCES_LIST, aggregated, created, metadata};
 use super::compute_network::id_string;
-use super::util::{bool_or, int, items, labels, last_segment, opt_string, string, strings, zone_region};
+use super::util::{
+    bool_or, int, items, labels, last_segment, opt_string, string, strings, zone_region,
+};
 use crate::context::Ctx;
 use serde_json::{Value, json};
 
@@ -19,7 +21,8 @@ pub async fn collect(ctx: &Ctx) {
 
 /// CSEK, CMEK or GOOGLE_MANAGED, from a `diskEncryptionKey`.
 fn encryption(key: &Value) -> &'static str {
-    if key["sha256"].is_string() || key["rawKey"].is_string() || key["rsaEncryptedKey"].is_string() {
+    if key["sha256"].is_string() || key["rawKey"].is_string() || key["rsaEncryptedKey"].is_string()
+    {
         "CSEK"
     } else if key["kmsKeyName"].is_string() {
         "CMEK"
@@ -53,8 +56,13 @@ async fn instances(ctx: &Ctx) {
             Value::Null
         };
         let confidential = &i["confidentialInstanceConfig"];
-        let confidential = confidential["enableConfidentialCompute"].as_bool().unwrap_or(false)
-            || matches!(confidential["confidentialInstanceType"].as_str(), Some("SEV" | "SEV_SNP" | "TDX"));
+        let confidential = confidential["enableConfidentialCompute"]
+            .as_bool()
+            .unwrap_or(false)
+            || matches!(
+                confidential["confidentialInstanceType"].as_str(),
+                Some("SEV" | "SEV_SNP" | "TDX")
+            );
         let interfaces: Vec<Value> = items(&i["networkInterfaces"])
             .map(|n| {
                 let mut ips: Vec<Value> = items(&n["accessConfigs"])
@@ -96,8 +104,10 @@ async fn instances(ctx: &Ctx) {
             "network_interfaces": interfaces,
             "disks": disks,
         });
-        let id = format!("//compute.googleapis.com/projects/{project}/zones/{zone}/instances/{name}");
-        ctx.emit(INSTANCE, &region, id, name, labels(&i["labels"]), config).await;
+        let id =
+            format!("//compute.googleapis.com/projects/{project}/zones/{zone}/instances/{name}");
+        ctx.emit(INSTANCE, &region, id, name, labels(&i["labels"]), config)
+            .await;
     }
 }
 
@@ -117,14 +127,21 @@ async fn disks(ctx: &Ctx) {
             ),
             None => {
                 let region = last_segment(d["region"].as_str().unwrap_or_default()).to_owned();
-                let id = format!("//compute.googleapis.com/projects/{project}/regions/{region}/disks/{name}");
+                let id = format!(
+                    "//compute.googleapis.com/projects/{project}/regions/{region}/disks/{name}"
+                );
                 (region, id)
             }
         };
         let key = &d["diskEncryptionKey"];
         let encryption = encryption(key);
         let kms = if encryption == "CMEK" {
-            key["kmsKeyName"].as_str().map(|k| k.split("/cryptoKeyVersions/").next().unwrap_or(k).to_owned())
+            key["kmsKeyName"].as_str().map(|k| {
+                k.split("/cryptoKeyVersions/")
+                    .next()
+                    .unwrap_or(k)
+                    .to_owned()
+            })
         } else {
             None
         };
@@ -141,6 +158,7 @@ async fn disks(ctx: &Ctx) {
             "creation_timestamp": created(&d["creationTimestamp"]),
             "last_attach_timestamp": created(&d["lastAttachTimestamp"]),
         });
-        ctx.emit(DISK, &region, id, name, labels(&d["labels"]), config).await;
+        ctx.emit(DISK, &region, id, name, labels(&d["labels"]), config)
+            .await;
     }
 }

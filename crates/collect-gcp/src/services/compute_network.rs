@@ -1,7 +1,10 @@
 //! Compute Engine v1 networking: VPC networks, firewall rules (allowed and
 //! denied entries flattened per protocol and port range), subnetworks.
 
-use super::compute::{FIREWALL, FIREWALLS_LIST, HOST, NETWORK, NETWORKS_LIST, SUBNETWORK, SUBNETWORKS_LIST, aggregated, base, created};
+use super::compute::{
+    FIREWALL, FIREWALLS_LIST, HOST, NETWORK, NETWORKS_LIST, SUBNETWORK, SUBNETWORKS_LIST,
+    aggregated, base, created,
+};
 use super::util::{bool_or, int, items, last_segment, opt_string, string, strings};
 use crate::context::{Ctx, GLOBAL};
 use serde_json::{Value, json};
@@ -20,7 +23,9 @@ pub async fn collect(ctx: &Ctx) {
 
 async fn networks(ctx: &Ctx) {
     let project = ctx.project().to_owned();
-    let url = ctx.client().url(HOST, &format!("{}/global/networks", base(&project)));
+    let url = ctx
+        .client()
+        .url(HOST, &format!("{}/global/networks", base(&project)));
     let list = match ctx.client().list(&url, "items", NETWORKS_LIST).await {
         Ok(list) => list,
         Err(e) => return ctx.fail(NETWORK, GLOBAL, NETWORKS_LIST, None, &e),
@@ -46,7 +51,8 @@ async fn networks(ctx: &Ctx) {
             "creation_timestamp": created(&n["creationTimestamp"]),
         });
         let id = format!("//compute.googleapis.com/projects/{project}/global/networks/{name}");
-        ctx.emit(NETWORK, GLOBAL, id, name, Default::default(), config).await;
+        ctx.emit(NETWORK, GLOBAL, id, name, Default::default(), config)
+            .await;
     }
 }
 
@@ -82,7 +88,10 @@ pub fn flatten_rules(rules: &Value) -> Vec<Value> {
         }
         for port in ports {
             let (from, to) = match port.split_once('-') {
-                Some((a, b)) => (a.trim().parse().unwrap_or(0), b.trim().parse().unwrap_or(65535)),
+                Some((a, b)) => (
+                    a.trim().parse().unwrap_or(0),
+                    b.trim().parse().unwrap_or(65535),
+                ),
                 None => {
                     let p: i64 = port.trim().parse().unwrap_or(0);
                     (p, p)
@@ -96,7 +105,9 @@ pub fn flatten_rules(rules: &Value) -> Vec<Value> {
 
 async fn firewalls(ctx: &Ctx) {
     let project = ctx.project().to_owned();
-    let url = ctx.client().url(HOST, &format!("{}/global/firewalls", base(&project)));
+    let url = ctx
+        .client()
+        .url(HOST, &format!("{}/global/firewalls", base(&project)));
     let list = match ctx.client().list(&url, "items", FIREWALLS_LIST).await {
         Ok(list) => list,
         Err(e) => return ctx.fail(FIREWALL, GLOBAL, FIREWALLS_LIST, None, &e),
@@ -121,7 +132,8 @@ async fn firewalls(ctx: &Ctx) {
             "logging_metadata": if logging { opt_string(&f["logConfig"]["metadata"]) } else { Value::Null },
         });
         let id = format!("//compute.googleapis.com/projects/{project}/global/firewalls/{name}");
-        ctx.emit(FIREWALL, GLOBAL, id, name, Default::default(), config).await;
+        ctx.emit(FIREWALL, GLOBAL, id, name, Default::default(), config)
+            .await;
     }
 }
 
@@ -140,7 +152,10 @@ async fn subnetworks(ctx: &Ctx) {
             .or_else(|| s["enableFlowLogs"].as_bool())
             .unwrap_or(false);
         let when_on = |v: Value| if enabled { v } else { Value::Null };
-        let filter = log["filterExpr"].as_str().filter(|f| !f.is_empty()).map(str::to_owned);
+        let filter = log["filterExpr"]
+            .as_str()
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned);
         let config = json!({
             "network": last_segment(s["network"].as_str().unwrap_or_default()),
             "ip_cidr_range": string(&s["ipCidrRange"]),
@@ -156,7 +171,10 @@ async fn subnetworks(ctx: &Ctx) {
             },
             "creation_timestamp": created(&s["creationTimestamp"]),
         });
-        let id = format!("//compute.googleapis.com/projects/{project}/regions/{region}/subnetworks/{name}");
-        ctx.emit(SUBNETWORK, &region, id, name, Default::default(), config).await;
+        let id = format!(
+            "//compute.googleapis.com/projects/{project}/regions/{region}/subnetworks/{name}"
+        );
+        ctx.emit(SUBNETWORK, &region, id, name, Default::default(), config)
+            .await;
     }
 }

@@ -1,7 +1,9 @@
 //! Cloud DNS v1: managed zones, server policies, and per VPC network
 //! (Compute Engine v1 networks.list) whether a logging policy covers it.
 
-use super::util::{bool_or, encode, int, items, labels, last_segment, opt_string, string, timestamp};
+use super::util::{
+    bool_or, encode, int, items, labels, last_segment, opt_string, string, timestamp,
+};
 use crate::context::{Ctx, GLOBAL};
 use serde_json::{Value, json};
 
@@ -31,13 +33,18 @@ pub async fn collect(ctx: Ctx) {
     if !(ctx.wants(POLICY) || ctx.wants(NETWORK_LOGGING)) {
         return;
     }
-    let url = ctx.client().url(HOST, &format!("/dns/v1/projects/{}/policies", encode(&project)));
+    let url = ctx.client().url(
+        HOST,
+        &format!("/dns/v1/projects/{}/policies", encode(&project)),
+    );
     let policies = match ctx.client().list(&url, "policies", POLICIES_LIST).await {
         Ok(list) => list,
         Err(e) => return ctx.fail_all(&[POLICY, NETWORK_LOGGING], GLOBAL, POLICIES_LIST, &e),
     };
     let policy_networks = |p: &Value| -> Vec<String> {
-        items(&p["networks"]).filter_map(|n| n["networkUrl"].as_str().map(str::to_owned)).collect()
+        items(&p["networks"])
+            .filter_map(|n| n["networkUrl"].as_str().map(str::to_owned))
+            .collect()
     };
     if ctx.wants(POLICY) {
         for p in &policies {
@@ -52,7 +59,8 @@ pub async fn collect(ctx: Ctx) {
                 "alternative_name_servers": servers,
             });
             let id = format!("//dns.googleapis.com/projects/{project}/policies/{name}");
-            ctx.emit(POLICY, GLOBAL, id, name, Default::default(), config).await;
+            ctx.emit(POLICY, GLOBAL, id, name, Default::default(), config)
+                .await;
         }
     }
     if !ctx.wants(NETWORK_LOGGING) {
@@ -70,7 +78,11 @@ pub async fn collect(ctx: Ctx) {
         let self_link = network["selfLink"].as_str().unwrap_or_default().to_owned();
         let attached: Vec<&Value> = policies
             .iter()
-            .filter(|p| policy_networks(p).iter().any(|n| network_key(n) == network_key(&self_link)))
+            .filter(|p| {
+                policy_networks(p)
+                    .iter()
+                    .any(|n| network_key(n) == network_key(&self_link))
+            })
             .collect();
         let name = network["name"].as_str().unwrap_or_default().to_owned();
         let config = json!({
@@ -79,12 +91,23 @@ pub async fn collect(ctx: Ctx) {
             "logging_enabled": attached.iter().any(|p| p["enableLogging"].as_bool().unwrap_or(false)),
         });
         let id = format!("//compute.googleapis.com/projects/{project}/global/networks/{name}");
-        ctx.emit(NETWORK_LOGGING, GLOBAL, id, name, Default::default(), config).await;
+        ctx.emit(
+            NETWORK_LOGGING,
+            GLOBAL,
+            id,
+            name,
+            Default::default(),
+            config,
+        )
+        .await;
     }
 }
 
 async fn zones(ctx: &Ctx, project: &str) {
-    let url = ctx.client().url(HOST, &format!("/dns/v1/projects/{}/managedZones", encode(project)));
+    let url = ctx.client().url(
+        HOST,
+        &format!("/dns/v1/projects/{}/managedZones", encode(project)),
+    );
     let zones = match ctx.client().list(&url, "managedZones", ZONES_LIST).await {
         Ok(list) => list,
         Err(e) => return ctx.fail(MANAGED_ZONE, GLOBAL, ZONES_LIST, None, &e),
@@ -115,7 +138,14 @@ async fn zones(ctx: &Ctx, project: &str) {
             "cloud_logging_enabled": bool_or(&zone["cloudLoggingConfig"]["enableLogging"], false),
         });
         let id = format!("//dns.googleapis.com/projects/{project}/managedZones/{name}");
-        ctx.emit(MANAGED_ZONE, GLOBAL, id, last_segment(&name).to_owned(), labels(&zone["labels"]), config)
-            .await;
+        ctx.emit(
+            MANAGED_ZONE,
+            GLOBAL,
+            id,
+            last_segment(&name).to_owned(),
+            labels(&zone["labels"]),
+            config,
+        )
+        .await;
     }
 }

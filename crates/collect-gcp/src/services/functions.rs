@@ -48,7 +48,10 @@ async fn policy(ctx: &Ctx, host: &str, name: &str, permission: &str) -> Result<V
 
 pub async fn collect(ctx: Ctx) {
     let project = ctx.project().to_owned();
-    let url = ctx.client().url(HOST, &format!("/v2/projects/{}/locations/-/functions", encode(&project)));
+    let url = ctx.client().url(
+        HOST,
+        &format!("/v2/projects/{}/locations/-/functions", encode(&project)),
+    );
     let list = match ctx.client().list(&url, "functions", FUNCTIONS_LIST).await {
         Ok(list) => list,
         Err(e) => return ctx.fail(FUNCTION, "*", FUNCTIONS_LIST, None, &e),
@@ -67,13 +70,13 @@ pub async fn collect(ctx: Ctx) {
             let mut bindings = tagged_bindings(&own, "function");
             let environment = f["environment"].as_str().unwrap_or("GEN_2").to_owned();
             let service = &f["serviceConfig"];
-            if environment == "GEN_2" {
-                if let Some(run) = service["service"].as_str() {
+            if environment == "GEN_2"
+                && let Some(run) = service["service"].as_str()
+            {
                     match policy(ctx, "run.googleapis.com", run, RUN_POLICY).await {
                         Ok(p) => bindings.extend(tagged_bindings(&p, "run_service")),
                         Err(e) => return ctx.fail(FUNCTION, &region, RUN_POLICY, Some(&id), &e),
                     }
-                }
             }
             let secrets: Vec<Value> = items(&service["secretEnvironmentVariables"])
                 .map(|s| json!({"key": string(&s["key"]), "secret": string(&s["secret"]), "version": string(&s["version"])}))

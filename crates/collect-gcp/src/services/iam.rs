@@ -36,7 +36,10 @@ pub async fn collect(ctx: Ctx) {
 
 async fn service_accounts(ctx: &Ctx) {
     let project = ctx.project().to_owned();
-    let url = ctx.client().url(HOST, &format!("/v1/projects/{}/serviceAccounts", encode(&project)));
+    let url = ctx.client().url(
+        HOST,
+        &format!("/v1/projects/{}/serviceAccounts", encode(&project)),
+    );
     let accounts = match ctx.client().list(&url, "accounts", ACCOUNTS_LIST).await {
         Ok(list) => list,
         Err(e) => return ctx.fail(SERVICE_ACCOUNT, GLOBAL, ACCOUNTS_LIST, None, &e),
@@ -49,7 +52,11 @@ async fn service_accounts(ctx: &Ctx) {
             let id = format!("//iam.googleapis.com/projects/{project}/serviceAccounts/{email}");
             let url = ctx.client().url(
                 HOST,
-                &format!("/v1/projects/{}/serviceAccounts/{}/keys?keyTypes=USER_MANAGED", encode(project), encode(&email)),
+                &format!(
+                    "/v1/projects/{}/serviceAccounts/{}/keys?keyTypes=USER_MANAGED",
+                    encode(project),
+                    encode(&email)
+                ),
             );
             let keys = match ctx.client().get(&url, KEYS_LIST).await {
                 Ok(body) => body,
@@ -79,7 +86,15 @@ async fn service_accounts(ctx: &Ctx) {
                     || email == format!("{project}@appspot.gserviceaccount.com"),
                 "user_managed_keys": keys,
             });
-            ctx.emit(SERVICE_ACCOUNT, GLOBAL, id, email, Default::default(), config).await;
+            ctx.emit(
+                SERVICE_ACCOUNT,
+                GLOBAL,
+                id,
+                email,
+                Default::default(),
+                config,
+            )
+            .await;
         }
     })
     .await;
@@ -87,7 +102,10 @@ async fn service_accounts(ctx: &Ctx) {
 
 async fn custom_roles(ctx: &Ctx) {
     let project = ctx.project().to_owned();
-    let url = ctx.client().url(HOST, &format!("/v1/projects/{}/roles?view=FULL", encode(&project)));
+    let url = ctx.client().url(
+        HOST,
+        &format!("/v1/projects/{}/roles?view=FULL", encode(&project)),
+    );
     let roles = match ctx.client().list(&url, "roles", ROLES_LIST).await {
         Ok(list) => list,
         Err(e) => return ctx.fail(CUSTOM_ROLE, GLOBAL, ROLES_LIST, None, &e),
@@ -101,8 +119,15 @@ async fn custom_roles(ctx: &Ctx) {
             "included_permissions": strings(&role["includedPermissions"]),
         });
         let id = format!("//iam.googleapis.com/{name}");
-        ctx.emit(CUSTOM_ROLE, GLOBAL, id, last_segment(&name).to_owned(), Default::default(), config)
-            .await;
+        ctx.emit(
+            CUSTOM_ROLE,
+            GLOBAL,
+            id,
+            last_segment(&name).to_owned(),
+            Default::default(),
+            config,
+        )
+        .await;
     }
 }
 
@@ -135,7 +160,9 @@ async fn api_keys(ctx: &Ctx) {
         let packages: Vec<Value> = items(&r["androidKeyRestrictions"]["allowedApplications"])
             .map(|a| string(&a["packageName"]))
             .collect();
-        let targets: Vec<Value> = items(&r["apiTargets"]).map(|t| string(&t["service"])).collect();
+        let targets: Vec<Value> = items(&r["apiTargets"])
+            .map(|t| string(&t["service"]))
+            .collect();
         let config = json!({
             "uid": string(&key["uid"]),
             "display_name": string(&key["displayName"]),
@@ -149,7 +176,14 @@ async fn api_keys(ctx: &Ctx) {
             "api_targets": targets,
         });
         let id = format!("//apikeys.googleapis.com/{name}");
-        ctx.emit(API_KEY, GLOBAL, id, last_segment(&name).to_owned(), Default::default(), config)
-            .await;
+        ctx.emit(
+            API_KEY,
+            GLOBAL,
+            id,
+            last_segment(&name).to_owned(),
+            Default::default(),
+            config,
+        )
+        .await;
     }
 }

@@ -1,7 +1,10 @@
 //! Cloud KMS v1: key rings in every location and their keys, each with its
 //! IAM policy (a key carries its key ring's bindings too, as inherited).
 
-use super::util::{bool_or, duration_seconds, encode, items, labels, last_segment, opt_timestamp, plain_bindings, string, timestamp};
+use super::util::{
+    bool_or, duration_seconds, encode, items, labels, last_segment, opt_timestamp, plain_bindings,
+    string, timestamp,
+};
 use crate::api_error::ApiError;
 use crate::context::Ctx;
 use posture_collect::for_each_bounded;
@@ -16,17 +19,29 @@ const RINGS_LIST: &str = "cloudkms.keyRings.list";
 const RING_POLICY: &str = "cloudkms.keyRings.getIamPolicy";
 const KEYS_LIST: &str = "cloudkms.cryptoKeys.list";
 const KEY_POLICY: &str = "cloudkms.cryptoKeys.getIamPolicy";
-pub const PERMISSIONS: &[&str] = &[LOCATIONS_LIST, RINGS_LIST, RING_POLICY, KEYS_LIST, KEY_POLICY];
+pub const PERMISSIONS: &[&str] = &[
+    LOCATIONS_LIST,
+    RINGS_LIST,
+    RING_POLICY,
+    KEYS_LIST,
+    KEY_POLICY,
+];
 const HOST: &str = "cloudkms.googleapis.com";
 
 async fn policy(ctx: &Ctx, name: &str, permission: &str) -> Result<Value, ApiError> {
-    let url = ctx.client().url(HOST, &format!("/v1/{name}:getIamPolicy?options.requestedPolicyVersion=3"));
+    let url = ctx.client().url(
+        HOST,
+        &format!("/v1/{name}:getIamPolicy?options.requestedPolicyVersion=3"),
+    );
     ctx.client().get(&url, permission).await
 }
 
 pub async fn collect(ctx: Ctx) {
     let project = ctx.project().to_owned();
-    let url = ctx.client().url(HOST, &format!("/v1/projects/{}/locations", encode(&project)));
+    let url = ctx.client().url(
+        HOST,
+        &format!("/v1/projects/{}/locations", encode(&project)),
+    );
     let locations = match ctx.client().list(&url, "locations", LOCATIONS_LIST).await {
         Ok(list) => list,
         Err(e) => return ctx.fail_all(KINDS, "*", LOCATIONS_LIST, &e),
@@ -40,7 +55,11 @@ pub async fn collect(ctx: Ctx) {
         async move {
             let url = ctx.client().url(
                 HOST,
-                &format!("/v1/projects/{}/locations/{}/keyRings", encode(project), encode(&location)),
+                &format!(
+                    "/v1/projects/{}/locations/{}/keyRings",
+                    encode(project),
+                    encode(&location)
+                ),
             );
             match ctx.client().list(&url, "keyRings", RINGS_LIST).await {
                 Err(e) => ctx.fail_all(KINDS, &location, RINGS_LIST, &e),
@@ -67,12 +86,19 @@ async fn key_ring(ctx: &Ctx, location: &str, ring: &Value) {
             None
         }
     };
-    if ctx.wants(KEY_RING) {
-        if let Some(p) = &ring_policy {
-            let config = json!({"create_time": timestamp(&ring["createTime"]), "iam_bindings": plain_bindings(p)});
-            ctx.emit(KEY_RING, location, id.clone(), last_segment(&name).to_owned(), Default::default(), config)
-                .await;
-        }
+    if ctx.wants(KEY_RING)
+        && let Some(p) = &ring_policy
+    {
+        let config = json!({"create_time": timestamp(&ring["createTime"]), "iam_bindings": plain_bindings(p)});
+        ctx.emit(
+            KEY_RING,
+            location,
+            id.clone(),
+            last_segment(&name).to_owned(),
+            Default::default(),
+            config,
+        )
+        .await;
     }
     if !ctx.wants(CRYPTO_KEY) {
         return;
@@ -126,7 +152,14 @@ async fn key_ring(ctx: &Ctx, location: &str, ring: &Value) {
             "import_only": bool_or(&key["importOnly"], false),
             "iam_bindings": bindings,
         });
-        ctx.emit(CRYPTO_KEY, location, key_id, last_segment(&key_name).to_owned(), labels(&key["labels"]), config)
-            .await;
+        ctx.emit(
+            CRYPTO_KEY,
+            location,
+            key_id,
+            last_segment(&key_name).to_owned(),
+            labels(&key["labels"]),
+            config,
+        )
+        .await;
     }
 }

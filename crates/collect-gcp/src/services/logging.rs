@@ -2,8 +2,8 @@
 //! log-based metrics.
 
 use super::util::{bool_or, encode, items, opt_string, opt_timestamp, string};
-use crate::client::Client;
 use crate::api_error::ApiError;
+use crate::client::Client;
 use crate::context::{Ctx, GLOBAL};
 use serde_json::{Value, json};
 
@@ -56,7 +56,8 @@ pub async fn collect(ctx: Ctx) {
                         "create_time": opt_timestamp(&sink["createTime"]),
                     });
                     let id = format!("//logging.googleapis.com/projects/{project}/sinks/{name}");
-                    ctx.emit(SINK, GLOBAL, id, name, Default::default(), config).await;
+                    ctx.emit(SINK, GLOBAL, id, name, Default::default(), config)
+                        .await;
                 }
                 if ctx.wants(SINK_SUMMARY) {
                     let summary: Vec<Value> = sinks
@@ -72,8 +73,15 @@ pub async fn collect(ctx: Ctx) {
                         })
                         .collect();
                     let id = format!("//logging.googleapis.com/projects/{project}/sinkSummary");
-                    ctx.emit(SINK_SUMMARY, GLOBAL, id, project.clone(), Default::default(), json!({"sinks": summary}))
-                        .await;
+                    ctx.emit(
+                        SINK_SUMMARY,
+                        GLOBAL,
+                        id,
+                        project.clone(),
+                        Default::default(),
+                        json!({"sinks": summary}),
+                    )
+                    .await;
                 }
             }
         }
@@ -95,7 +103,8 @@ pub async fn collect(ctx: Ctx) {
                         "description": string(&metric["description"]),
                     });
                     let id = format!("//logging.googleapis.com/projects/{project}/metrics/{name}");
-                    ctx.emit(METRIC, GLOBAL, id, name, Default::default(), config).await;
+                    ctx.emit(METRIC, GLOBAL, id, name, Default::default(), config)
+                        .await;
                 }
             }
         }

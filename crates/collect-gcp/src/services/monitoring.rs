@@ -43,17 +43,25 @@ fn condition(c: &Value) -> (&'static str, Value) {
 fn watches(filter: &str, name: &str) -> bool {
     let compact: String = filter.chars().filter(|c| !c.is_whitespace()).collect();
     let target = format!("logging.googleapis.com/user/{name}");
-    [format!("metric.type=\"{target}\""), format!("metric.type='{target}'")]
-        .iter()
-        .any(|needle| compact.contains(needle.as_str()))
+    [
+        format!("metric.type=\"{target}\""),
+        format!("metric.type='{target}'"),
+    ]
+    .iter()
+    .any(|needle| compact.contains(needle.as_str()))
 }
 
 pub async fn collect(ctx: Ctx) {
     let project = ctx.project().to_owned();
-    let url = ctx
+    let url = ctx.client().url(
+        HOST,
+        &format!("/v3/projects/{}/alertPolicies", encode(&project)),
+    );
+    let policies = match ctx
         .client()
-        .url(HOST, &format!("/v3/projects/{}/alertPolicies", encode(&project)));
-    let policies = match ctx.client().list(&url, "alertPolicies", POLICIES_LIST).await {
+        .list(&url, "alertPolicies", POLICIES_LIST)
+        .await
+    {
         Ok(list) => list,
         Err(e) => {
             ctx.fail_all(KINDS, GLOBAL, POLICIES_LIST, &e);
@@ -77,8 +85,15 @@ pub async fn collect(ctx: Ctx) {
             });
             let display = policy["displayName"].as_str().unwrap_or(name).to_owned();
             let id = format!("//monitoring.googleapis.com/{name}");
-            ctx.emit(ALERT_POLICY, GLOBAL, id, display, labels(&policy["userLabels"]), config)
-                .await;
+            ctx.emit(
+                ALERT_POLICY,
+                GLOBAL,
+                id,
+                display,
+                labels(&policy["userLabels"]),
+                config,
+            )
+            .await;
         }
     }
     if !ctx.wants(LOG_METRIC_ALERTING) {
@@ -95,7 +110,11 @@ pub async fn collect(ctx: Ctx) {
         HOST,
         &format!("/v3/projects/{}/notificationChannels", encode(&project)),
     );
-    let channels = match ctx.client().list(&url, "notificationChannels", CHANNELS_LIST).await {
+    let channels = match ctx
+        .client()
+        .list(&url, "notificationChannels", CHANNELS_LIST)
+        .await
+    {
         Ok(list) => list,
         Err(e) => {
             ctx.fail(LOG_METRIC_ALERTING, GLOBAL, CHANNELS_LIST, None, &e);
@@ -141,8 +160,15 @@ pub async fn collect(ctx: Ctx) {
         })
         .collect();
     let id = format!("//monitoring.googleapis.com/projects/{project}/logMetricAlerting");
-    ctx.emit(LOG_METRIC_ALERTING, GLOBAL, id, project.clone(), Default::default(), json!({"log_metrics": log_metrics}))
-        .await;
+    ctx.emit(
+        LOG_METRIC_ALERTING,
+        GLOBAL,
+        id,
+        project.clone(),
+        Default::default(),
+        json!({"log_metrics": log_metrics}),
+    )
+    .await;
 }
 
 #[cfg(test)]
@@ -151,8 +177,17 @@ mod tests {
 
     #[test]
     fn policy_filters_are_matched_to_metrics() {
-        assert!(watches(r#"metric.type="logging.googleapis.com/user/owner-changes" AND resource.type="global""#, "owner-changes"));
-        assert!(watches("metric.type = 'logging.googleapis.com/user/owner-changes'", "owner-changes"));
-        assert!(!watches(r#"metric.type="logging.googleapis.com/user/owner-changes-2""#, "owner-changes"));
+        assert!(watches(
+            r#"metric.type="logging.googleapis.com/user/owner-changes" AND resource.type="global""#,
+            "owner-changes"
+        ));
+        assert!(watches(
+            "metric.type = 'logging.googleapis.com/user/owner-changes'",
+            "owner-changes"
+        ));
+        assert!(!watches(
+            r#"metric.type="logging.googleapis.com/user/owner-changes-2""#,
+            "owner-changes"
+        ));
     }
 }

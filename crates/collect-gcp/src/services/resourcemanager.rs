@@ -48,8 +48,15 @@ pub async fn collect(ctx: Ctx) {
                 let base = format!("//cloudresourcemanager.googleapis.com/projects/{project}");
                 if ctx.wants(IAM_POLICY) {
                     let config = json!({"bindings": bindings(&policy)});
-                    ctx.emit(IAM_POLICY, GLOBAL, format!("{base}/iamPolicy"), project.clone(), Default::default(), config)
-                        .await;
+                    ctx.emit(
+                        IAM_POLICY,
+                        GLOBAL,
+                        format!("{base}/iamPolicy"),
+                        project.clone(),
+                        Default::default(),
+                        config,
+                    )
+                    .await;
                 }
                 if ctx.wants(AUDIT_CONFIG) {
                     let configs: Vec<Value> = items(&policy["auditConfigs"])
@@ -60,8 +67,15 @@ pub async fn collect(ctx: Ctx) {
                             json!({"service": string(&c["service"]), "log_configs": logs})
                         })
                         .collect();
-                    ctx.emit(AUDIT_CONFIG, GLOBAL, format!("{base}/auditConfig"), project.clone(), Default::default(), json!({"audit_configs": configs}))
-                        .await;
+                    ctx.emit(
+                        AUDIT_CONFIG,
+                        GLOBAL,
+                        format!("{base}/auditConfig"),
+                        project.clone(),
+                        Default::default(),
+                        json!({"audit_configs": configs}),
+                    )
+                    .await;
                 }
             }
         }
@@ -98,10 +112,17 @@ async fn project_record(ctx: &Ctx, project: &str) {
         ctx.fail(PROJECT, GLOBAL, permission, Some(&id), e);
     };
 
-    let query: Vec<String> = CATEGORIES.iter().map(|c| format!("notificationCategories={c}")).collect();
+    let query: Vec<String> = CATEGORIES
+        .iter()
+        .map(|c| format!("notificationCategories={c}"))
+        .collect();
     let url = client.url(
         "essentialcontacts.googleapis.com",
-        &format!("/v1/projects/{}/contacts:compute?{}", encode(project), query.join("&")),
+        &format!(
+            "/v1/projects/{}/contacts:compute?{}",
+            encode(project),
+            query.join("&")
+        ),
     );
     match client.list(&url, "contacts", CONTACTS_LIST).await {
         Err(e) => fail(CONTACTS_LIST, &e),
@@ -122,12 +143,18 @@ async fn project_record(ctx: &Ctx, project: &str) {
 
     let url = client.url(
         "serviceusage.googleapis.com",
-        &format!("/v1/projects/{}/services?filter=state:ENABLED&pageSize=200", encode(project)),
+        &format!(
+            "/v1/projects/{}/services?filter=state:ENABLED&pageSize=200",
+            encode(project)
+        ),
     );
     match client.list(&url, "services", SERVICES_LIST).await {
         Err(e) => fail(SERVICES_LIST, &e),
         Ok(services) => {
-            let names: Vec<Value> = services.iter().map(|s| string(&s["config"]["name"])).collect();
+            let names: Vec<Value> = services
+                .iter()
+                .map(|s| string(&s["config"]["name"]))
+                .collect();
             config["enabled_services"] = Value::Array(names);
         }
     }
@@ -155,6 +182,13 @@ async fn project_record(ctx: &Ctx, project: &str) {
         Ok(keys) => config["api_key_count"] = json!(keys.len()),
     }
 
-    ctx.emit(PROJECT, GLOBAL, id.clone(), project.to_owned(), labels(&p["labels"]), config)
-        .await;
+    ctx.emit(
+        PROJECT,
+        GLOBAL,
+        id.clone(),
+        project.to_owned(),
+        labels(&p["labels"]),
+        config,
+    )
+    .await;
 }

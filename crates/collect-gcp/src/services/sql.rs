@@ -14,7 +14,10 @@ const HOST: &str = "sqladmin.googleapis.com";
 
 pub async fn collect(ctx: Ctx) {
     let project = ctx.project().to_owned();
-    let url = ctx.client().url(HOST, &format!("/v1/projects/{}/instances", encode(&project)));
+    let url = ctx.client().url(
+        HOST,
+        &format!("/v1/projects/{}/instances", encode(&project)),
+    );
     let list = match ctx.client().list(&url, "items", INSTANCES_LIST).await {
         Ok(list) => list,
         Err(e) => return ctx.fail(INSTANCE, "*", INSTANCES_LIST, None, &e),
@@ -40,7 +43,9 @@ pub async fn collect(ctx: Ctx) {
         };
         let retention = &backup["backupRetentionSettings"];
         let retained = if retention["retentionUnit"].as_str().unwrap_or("COUNT") == "COUNT" {
-            int(&retention["retainedBackups"]).map(Value::from).unwrap_or(Value::Null)
+            int(&retention["retainedBackups"])
+                .map(Value::from)
+                .unwrap_or(Value::Null)
         } else {
             Value::Null
         };
@@ -80,6 +85,14 @@ pub async fn collect(ctx: Ctx) {
             "create_time": opt_timestamp(&i["createTime"]),
         });
         let id = format!("//cloudsql.googleapis.com/projects/{project}/instances/{name}");
-        ctx.emit(INSTANCE, &region, id, name, labels(&settings["userLabels"]), config).await;
+        ctx.emit(
+            INSTANCE,
+            &region,
+            id,
+            name,
+            labels(&settings["userLabels"]),
+            config,
+        )
+        .await;
     }
 }

@@ -161,7 +161,10 @@ mod tests {
             timestamp(&json!("2024-01-02T03:04:05.123-08:00")).as_deref(),
             Some("2024-01-02T11:04:05Z")
         );
-        assert_eq!(millis_timestamp(&json!("1704067200000")), json!("2024-01-01T00:00:00Z"));
+        assert_eq!(
+            millis_timestamp(&json!("1704067200000")),
+            json!("2024-01-01T00:00:00Z")
+        );
         assert_eq!(duration_seconds(&json!("7776000s")), json!(7776000));
         assert_eq!(duration_seconds(&json!("1.5s")), json!(1));
         assert_eq!(duration_seconds(&Value::Null), Value::Null);

@@ -36,13 +36,13 @@ pub struct TestKey {
 
 pub fn test_key() -> &'static TestKey {
     static KEY: OnceLock<TestKey> = OnceLock::new();
-    KEY.get_or_init(|| generate_key())
+    KEY.get_or_init(generate_key)
 }
 
 /// A second key, for "the key Google knows is not this one".
 pub fn other_key() -> &'static TestKey {
     static KEY: OnceLock<TestKey> = OnceLock::new();
-    KEY.get_or_init(|| generate_key())
+    KEY.get_or_init(generate_key)
 }
 
 fn generate_key() -> TestKey {
@@ -141,12 +141,17 @@ impl Fake {
     }
 
     pub fn fault(&self, path_contains: &str, status: u16, body: Value, times: usize) {
-        self.shared.script.lock().expect("script").faults.push(Fault {
-            path_contains: path_contains.to_owned(),
-            status,
-            body,
-            times,
-        });
+        self.shared
+            .script
+            .lock()
+            .expect("script")
+            .faults
+            .push(Fault {
+                path_contains: path_contains.to_owned(),
+                status,
+                body,
+                times,
+            });
     }
 
     /// Every request to `path_contains` answers 403 SERVICE_DISABLED for `service`.
@@ -156,7 +161,12 @@ impl Fake {
 
     /// Every request to `path_contains` answers 403 PERMISSION_DENIED naming `permission`.
     pub fn deny(&self, path_contains: &str, permission: &str) {
-        self.fault(path_contains, 403, permission_denied(permission), usize::MAX);
+        self.fault(
+            path_contains,
+            403,
+            permission_denied(permission),
+            usize::MAX,
+        );
     }
 
     /// The token endpoint answers 400 with this body.
@@ -234,7 +244,9 @@ async fn token(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
         return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
     }
     let form: BTreeMap<String, String> = url_form(&body);
-    if form.get("grant_type").map(String::as_str) != Some("urn:ietf:params:oauth:grant-type:jwt-bearer") {
+    if form.get("grant_type").map(String::as_str)
+        != Some("urn:ietf:params:oauth:grant-type:jwt-bearer")
+    {
         return refuse("unsupported grant type");
     }
     let Some(assertion) = form.get("assertion") else {
@@ -245,7 +257,9 @@ async fn token(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
         return refuse("Invalid JWT: malformed");
     }
     let decode = |s: &str| URL_SAFE_NO_PAD.decode(s.trim_end_matches('='));
-    let (Ok(header), Ok(claims), Ok(signature)) = (decode(parts[0]), decode(parts[1]), decode(parts[2])) else {
+    let (Ok(header), Ok(claims), Ok(signature)) =
+        (decode(parts[0]), decode(parts[1]), decode(parts[2]))
+    else {
         return refuse("Invalid JWT: not base64url");
     };
     let header: Value = serde_json::from_slice(&header).unwrap_or_default();
@@ -268,17 +282,27 @@ async fn token(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
         return refuse("Invalid JWT: audience is not the token endpoint");
     }
     let now = chrono::Utc::now().timestamp();
-    let (iat, exp) = (claims["iat"].as_i64().unwrap_or(0), claims["exp"].as_i64().unwrap_or(0));
+    let (iat, exp) = (
+        claims["iat"].as_i64().unwrap_or(0),
+        claims["exp"].as_i64().unwrap_or(0),
+    );
     if exp <= now || exp - iat > 3600 {
-        return refuse("Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.");
+        return refuse(
+            "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.",
+        );
     }
-    if !claims["scope"].as_str().unwrap_or_default().contains("https://www.googleapis.com/auth/cloud-platform") {
+    if !claims["scope"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("https://www.googleapis.com/auth/cloud-platform")
+    {
         return refuse("Invalid JWT: no scope");
     }
     let mut tokens = shared.tokens.lock().expect("tokens");
     let token = format!("ya29.fake-{}", tokens.len() + 1);
     tokens.insert(token.clone());
-    axum::Json(json!({"access_token": token, "expires_in": 3599, "token_type": "Bearer"})).into_response()
+    axum::Json(json!({"access_token": token, "expires_in": 3599, "token_type": "Bearer"}))
+        .into_response()
 }
 
 fn url_form(body: &[u8]) -> BTreeMap<String, String> {
@@ -304,9 +328,15 @@ fn service_of(path: &str) -> &'static str {
         "storage" => "storage",
         "bigquery" => "bigquery",
         "dns" => "dns",
-        "v3" if after_project.starts_with("alertPolicies") || after_project.starts_with("notificationChannels") => "monitoring",
+        "v3" if after_project.starts_with("alertPolicies")
+            || after_project.starts_with("notificationChannels") =>
+        {
+            "monitoring"
+        }
         "v3" => "cloudresourcemanager",
-        "v2" if after_project.starts_with("sinks") || after_project.starts_with("metrics") => "logging",
+        "v2" if after_project.starts_with("sinks") || after_project.starts_with("metrics") => {
+            "logging"
+        }
         "v2" if after_project.starts_with("locations/global/keys") => "apikeys",
         "v2" if path.contains("/services/") => "run",
         "v2" => "cloudfunctions",
@@ -320,15 +350,20 @@ fn service_of(path: &str) -> &'static str {
     }
 }
 
-async fn api(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+async fn api(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     let path = decode_component(uri.path());
     let query: BTreeMap<String, String> = url_form(uri.query().unwrap_or_default().as_bytes());
     let page = query.get("pageToken").cloned();
-    shared
-        .requests
-        .lock()
-        .expect("requests")
-        .push((method.to_string(), path.clone(), page.clone()));
+    shared.requests.lock().expect("requests").push((
+        method.to_string(),
+        path.clone(),
+        page.clone(),
+    ));
     let bearer = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -336,15 +371,24 @@ async fn api(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, header
         .unwrap_or_default()
         .to_owned();
     if !shared.tokens.lock().expect("tokens").contains(&bearer) {
-        return google_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "Request had invalid authentication credentials.");
+        return google_error(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "Request had invalid authentication credentials.",
+        );
     }
     {
         let mut script = shared.script.lock().expect("script");
-        if let Some(fault) = script.faults.iter_mut().find(|f| f.times > 0 && path.contains(&f.path_contains)) {
+        if let Some(fault) = script
+            .faults
+            .iter_mut()
+            .find(|f| f.times > 0 && path.contains(&f.path_contains))
+        {
             if fault.times != usize::MAX {
                 fault.times -= 1;
             }
-            let status = StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status =
+                StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             return (status, axum::Json(fault.body.clone())).into_response();
         }
     }
@@ -356,11 +400,19 @@ async fn api(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, header
     relative.push_str(".json");
     file.push(relative);
     match std::fs::read_to_string(&file) {
-        Ok(text) => (StatusCode::OK, [("content-type", "application/json; charset=UTF-8")], text).into_response(),
+        Ok(text) => (
+            StatusCode::OK,
+            [("content-type", "application/json; charset=UTF-8")],
+            text,
+        )
+            .into_response(),
         Err(_) => google_error(
             StatusCode::NOT_FOUND,
             "NOT_FOUND",
-            &format!("The requested resource was not found (no fixture {})", file.display()),
+            &format!(
+                "The requested resource was not found (no fixture {})",
+                file.display()
+            ),
         ),
     }
 }

@@ -14,7 +14,9 @@ use std::time::Duration;
 
 /// The collection clock of every test.
 pub fn collected_at() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).single().expect("valid time")
+    Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0)
+        .single()
+        .expect("valid time")
 }
 
 /// Options reaching the fake with the test key.
@@ -28,18 +30,32 @@ pub fn options(fake: &Fake) -> GcpOptions {
 }
 
 pub async fn connect(fake: &Fake) -> Arc<Session> {
-    Arc::new(Session::connect(&options(fake)).await.expect("connect to the fake"))
+    Arc::new(
+        Session::connect(&options(fake))
+            .await
+            .expect("connect to the fake"),
+    )
 }
 
 /// Collects `kinds` (every supported kind when empty).
-pub async fn collect(session: Arc<Session>, kinds: &[&str]) -> (Vec<Resource>, Vec<CollectionError>, posture_collect_gcp::Attempt) {
+pub async fn collect(
+    session: Arc<Session>,
+    kinds: &[&str],
+) -> (
+    Vec<Resource>,
+    Vec<CollectionError>,
+    posture_collect_gcp::Attempt,
+) {
     let kinds = if kinds.is_empty() {
         posture_collect_gcp::supported_kinds().into_iter().collect()
     } else {
         kinds.to_vec()
     };
     let request = CollectRequest {
-        kinds: kinds.iter().map(|k| ResourceKind::parse(k).expect("kind")).collect(),
+        kinds: kinds
+            .iter()
+            .map(|k| ResourceKind::parse(k).expect("kind"))
+            .collect(),
         regions: None,
         concurrency: 4,
     };
