@@ -11,11 +11,13 @@ const SESSION_APIS: &[&str] = &[crate::session::CRM_HOST];
 
 /// The predefined roles to grant the service account on the project.
 /// Viewer reads configuration; Security Reviewer adds every
-/// `getIamPolicy`; Essential Contacts Viewer reads the project's contacts.
+/// `getIamPolicy`; Essential Contacts Viewer and Access Approval Viewer
+/// read the two project settings Viewer may not include.
 pub const ROLES: &[&str] = &[
     "roles/viewer",
     "roles/iam.securityReviewer",
     "roles/essentialcontacts.viewer",
+    "roles/accessapproval.viewer",
 ];
 
 /// Every IAM permission any call needs, sorted.
