@@ -42,6 +42,8 @@ impl std::fmt::Display for TokenError {
 /// Issues access tokens for one service account.
 pub struct TokenSource {
     authenticator: yup_oauth2::authenticator::DefaultAuthenticator,
+    /// Time allowed for one token request (the library sets none).
+    timeout: std::time::Duration,
 }
 
 impl std::fmt::Debug for TokenSource {
@@ -51,7 +53,10 @@ impl std::fmt::Debug for TokenSource {
 }
 
 impl TokenSource {
-    pub async fn new(key: &ServiceAccountKey) -> Result<TokenSource, TokenError> {
+    pub async fn new(
+        key: &ServiceAccountKey,
+        timeout: std::time::Duration,
+    ) -> Result<TokenSource, TokenError> {
         let parsed = yup_oauth2::parse_service_account_key(key.raw_json())
             .map_err(|e| TokenError::BadKey(e.to_string()))?;
         let authenticator = yup_oauth2::ServiceAccountAuthenticator::builder(parsed)
@@ -65,12 +70,18 @@ impl TokenSource {
                     TokenError::Other(text)
                 }
             })?;
-        Ok(TokenSource { authenticator })
+        Ok(TokenSource {
+            authenticator,
+            timeout,
+        })
     }
 
     /// A valid access token (cached until shortly before it expires).
     pub async fn token(&self) -> Result<String, TokenError> {
-        let token = self.authenticator.token(&[SCOPE]).await.map_err(classify)?;
+        let token = tokio::time::timeout(self.timeout, self.authenticator.token(&[SCOPE]))
+            .await
+            .map_err(|_| TokenError::Network(format!("no answer within {:?}", self.timeout)))?
+            .map_err(classify)?;
         token
             .token()
             .map(str::to_owned)

@@ -83,7 +83,9 @@ impl Session {
     /// Checks the options, gets a token and reads the project.
     pub async fn connect(options: &GcpOptions) -> Result<Session, ConnectError> {
         let key = options.validate()?;
-        let tokens = TokenSource::new(&key).await.map_err(token_error)?;
+        let tokens = TokenSource::new(&key, options.timeout)
+            .await
+            .map_err(token_error)?;
         let client = Client::new(
             tokens,
             options.api_endpoint.clone(),

@@ -121,6 +121,45 @@ async fn every_call_is_covered_by_a_declared_permission_and_api() {
 }
 
 #[tokio::test]
+async fn a_region_filter_keeps_those_regions_and_global_records() {
+    let fake = Fake::start().await;
+    let session = support::connect(&fake).await;
+    let request = posture_collect::CollectRequest {
+        kinds: ["gcp.compute.instance", "gcp.compute.firewall"]
+            .iter()
+            .map(|k| posture_model::ResourceKind::parse(k).expect("kind"))
+            .collect(),
+        regions: Some(vec!["us-central1".into()]),
+        concurrency: 2,
+    };
+    let mut names = Vec::new();
+    let (attempt, errors) = posture_collect_gcp::collect_each(
+        session,
+        request,
+        std::sync::Arc::new(posture_collect::QuietProgress),
+        support::collected_at(),
+        |r| {
+            names.push(format!("{} {}", r.region, r.name));
+            Ok::<(), ()>(())
+        },
+    )
+    .await
+    .expect("collect");
+    names.sort();
+    assert!(errors.is_empty());
+    assert_eq!(attempt.regions, ["us-central1"]);
+    assert_eq!(
+        names,
+        [
+            "global default-allow-ssh",
+            "global prod-allow-internal",
+            "global prod-deny-egress",
+            "us-central1 web-good"
+        ]
+    );
+}
+
+#[tokio::test]
 async fn only_the_requested_kinds_are_read() {
     let fake = Fake::start().await;
     let session = support::connect(&fake).await;
