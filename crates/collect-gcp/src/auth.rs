@@ -2,6 +2,15 @@
 //! service-account flow (a JWT assertion signed with the key, exchanged at
 //! the key's own `token_uri`). The library caches the token in memory and
 //! fetches a new one a minute before it expires.
+//!
+//! Why this crate: the official `google-cloud-auth` signs self-signed JWTs
+//! (AIP-4111) for service accounts and never calls the key's `token_uri`,
+//! so a disabled key is only noticed API by API and a test cannot stand in
+//! for Google's token endpoint; `gcp_auth` honours `token_uri` but reduces
+//! every refusal to "token request failed", losing `invalid_grant`'s
+//! description that tells a deleted key from a deleted account.
+//! `yup-oauth2` honours `token_uri` (http or https), keeps the error body,
+//! and rides on hyper 1, rustls 0.23 and ring, already in the build.
 
 use crate::options::ServiceAccountKey;
 
