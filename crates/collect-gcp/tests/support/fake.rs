@@ -4,7 +4,9 @@
 //! token and answer from recorded fixture files
 //! (`tests/fixtures/<service>/<path>.json`, `<path>.page-<token>.json` for
 //! later pages). Faults are scripted per path: throttling, API not enabled,
-//! permission denied; token refusals per test.
+//! permission denied; token refusals per test. Other crates' tests may
+//! include this file with `#[path]` (it needs axum, rsa, base64,
+//! percent-encoding, chrono, serde_json and tokio as dev-dependencies).
 
 use axum::Router;
 use axum::body::Bytes;
@@ -58,6 +60,18 @@ fn generate_key() -> TestKey {
     }
 }
 
+/// `tests/fixtures` beside this file, also when another crate's tests
+/// include it with `#[path]` (the CLI's end-to-end tests): `file!()` is
+/// relative to the workspace root, two levels above any crate.
+fn fixtures_dir() -> PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let here = root.join(file!());
+    here.parent()
+        .and_then(std::path::Path::parent)
+        .map(|tests| tests.join("fixtures"))
+        .expect("fake.rs lies in tests/support")
+}
+
 /// A scripted answer for requests whose path contains `path_contains`.
 #[derive(Debug, Clone)]
 pub struct Fault {
@@ -99,7 +113,7 @@ impl Fake {
             .expect("bind 127.0.0.1:0");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         let shared = Arc::new(Shared {
-            fixtures: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+            fixtures: fixtures_dir(),
             public: trusted.public.clone(),
             token_uri: format!("{url}/token"),
             tokens: Mutex::default(),
