@@ -170,15 +170,19 @@ async fn only_the_requested_kinds_are_read() {
             .iter()
             .all(|r| r.kind.as_str() == "gcp.sql.instance")
     );
-    assert_eq!(resources.len(), 2);
+    assert_eq!(resources.len(), 3, "both pages of instances");
     let paths: Vec<_> = fake.requests().into_iter().map(|(_, p, _)| p).collect();
     assert_eq!(
         paths,
         [
             format!("/v3/projects/{P}"),
+            format!("/v1/projects/{P}/instances"),
             format!("/v1/projects/{P}/instances")
         ]
     );
     assert_eq!(attempt.kinds.len(), 1);
-    assert_eq!(attempt.regions, ["europe-west1", "global", "us-central1"]);
+    assert_eq!(
+        attempt.regions,
+        ["europe-west1", "global", "us-central1", "us-east1"]
+    );
 }

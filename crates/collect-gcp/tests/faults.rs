@@ -41,7 +41,7 @@ async fn throttling_quota_and_server_errors_are_retried() {
             count("gcp.storage.bucket"),
             count("gcp.sql.instance")
         ),
-        (3, 2, 2)
+        (3, 2, 3)
     );
     assert_eq!(
         fake.hits("/global/firewalls"),
@@ -53,7 +53,11 @@ async fn throttling_quota_and_server_errors_are_retried() {
         4,
         "one refusal, the list, two bucket policies"
     );
-    assert_eq!(fake.hits(&format!("/v1/projects/{P}/instances")), 2);
+    assert_eq!(
+        fake.hits(&format!("/v1/projects/{P}/instances")),
+        3,
+        "one refusal, then both pages"
+    );
 }
 
 #[tokio::test]

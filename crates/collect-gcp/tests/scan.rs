@@ -238,6 +238,41 @@ async fn good_resources_pass_and_bad_ones_fail() {
         ),
         Some(Status::Fail)
     );
+    // SQL Server flags, on the second page of instances.
+    let mssql = "mssql-mixed";
+    assert_eq!(
+        status(
+            &report,
+            "gcp_sql_instance_sqlserver_trace_flag_3625_on",
+            mssql
+        ),
+        Some(Status::Pass)
+    );
+    assert_eq!(
+        status(
+            &report,
+            "gcp_sql_instance_sqlserver_cross_db_ownership_chaining_off",
+            mssql
+        ),
+        Some(Status::Fail)
+    );
+    assert_eq!(
+        status(
+            &report,
+            "gcp_sql_instance_sqlserver_user_options_not_set",
+            mssql
+        ),
+        Some(Status::Pass)
+    );
+    assert_eq!(
+        status(
+            &report,
+            "gcp_sql_instance_sqlserver_remote_access_off",
+            "pg-good"
+        ),
+        None,
+        "not applicable to PostgreSQL"
+    );
     // Its only contact covers SECURITY and TECHNICAL, not LEGAL or SUSPENSION.
     assert_eq!(
         status(
