@@ -119,9 +119,17 @@ impl StatusError {
             || (self.http == 403 && THROTTLED.iter().any(|r| self.has_reason(r)))
     }
 
-    /// The caller lacks a permission (and it is not an API that is off).
+    /// The project has no billing account, which some APIs require.
+    pub fn is_billing_disabled(&self) -> bool {
+        self.has_reason("BILLING_DISABLED") || self.has_reason("billingNotEnabled")
+    }
+
+    /// The caller lacks a permission (not an API that is off, not billing).
     pub fn is_denied(&self) -> bool {
-        self.http == 403 && !self.is_service_disabled() && !self.is_retryable()
+        self.http == 403
+            && !self.is_service_disabled()
+            && !self.is_billing_disabled()
+            && !self.is_retryable()
     }
 }
 
@@ -204,6 +212,13 @@ mod tests {
             assert!(e.is_denied(), "{body}");
             assert_eq!(e.permission.as_deref(), Some(permission));
         }
+    }
+
+    #[test]
+    fn billing_is_not_a_missing_permission() {
+        let body = r#"{"error":{"code":403,"message":"This API method requires billing to be enabled.","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"BILLING_DISABLED","domain":"googleapis.com","metadata":{"service":"bigquery.googleapis.com"}}]}}"#;
+        let e = StatusError::parse(403, body);
+        assert!(e.is_billing_disabled() && !e.is_denied() && !e.is_service_disabled());
     }
 
     #[test]

@@ -163,6 +163,10 @@ pub fn collection_error(
                 format!("the {api} API is not enabled in the project: {}", s.message),
             )
         }
+        ApiError::Status(s) if s.is_billing_disabled() => (
+            Some("enable billing for the project".to_owned()),
+            err.to_string(),
+        ),
         ApiError::Status(s) if s.is_denied() => (
             Some(
                 s.permission
