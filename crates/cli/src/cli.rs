@@ -24,6 +24,12 @@ pub enum Command {
     /// AWS set-up helpers: the IAM policy posture needs, the role template.
     #[command(subcommand)]
     Aws(AwsCommand),
+    /// Azure set-up helpers: the role and Microsoft Graph permissions posture needs.
+    #[command(subcommand)]
+    Azure(AzureCommand),
+    /// GCP set-up helpers: the roles to grant and the APIs to enable.
+    #[command(subcommand)]
+    Gcp(GcpCommand),
     /// Inspect and lint the catalogue of controls, policies and mandates.
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -75,6 +81,26 @@ pub struct StoreArgs {
         value_name = "REGIONS"
     )]
     pub aws_regions: Vec<String>,
+    /// The Azure cloud of Azure connectors: public, usgov or china.
+    #[arg(
+        long,
+        env = "POSTURE_AZURE_CLOUD",
+        default_value = "public",
+        value_name = "CLOUD"
+    )]
+    pub azure_cloud: String,
+    /// Overrides the Azure cloud's Microsoft Entra authority host.
+    #[arg(long, env = "POSTURE_AZURE_AUTHORITY_HOST", value_name = "URL")]
+    pub azure_authority_host: Option<String>,
+    /// Overrides the Azure cloud's Resource Manager endpoint.
+    #[arg(long, env = "POSTURE_AZURE_ARM_ENDPOINT", value_name = "URL")]
+    pub azure_arm_endpoint: Option<String>,
+    /// Overrides the Azure cloud's Microsoft Graph endpoint.
+    #[arg(long, env = "POSTURE_AZURE_GRAPH_ENDPOINT", value_name = "URL")]
+    pub azure_graph_endpoint: Option<String>,
+    /// One base URL for every Google API GCP connectors call (private or restricted access).
+    #[arg(long, env = "POSTURE_GCP_API_ENDPOINT", value_name = "URL")]
+    pub gcp_api_endpoint: Option<String>,
     /// Region x service tasks (and per-task resource reads) a run does at once.
     #[arg(long, default_value_t = 8)]
     pub collect_concurrency: usize,
@@ -202,6 +228,20 @@ pub enum ScanSource {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// Collect the kinds the selected controls need from an Azure subscription, then evaluate.
+    Azure {
+        #[command(flatten)]
+        azure: AzureArgs,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Collect the kinds the selected controls need from a GCP project, then evaluate.
+    Gcp {
+        #[command(flatten)]
+        gcp: GcpArgs,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
 }
 
 /// How to evaluate and report.
@@ -273,12 +313,127 @@ pub struct AwsArgs {
     pub call_timeout_secs: u64,
 }
 
+/// How to reach an Azure subscription: an app registration's client secret.
+#[derive(Debug, Clone, Args)]
+pub struct AzureArgs {
+    /// The app registration's Directory (tenant) ID.
+    #[arg(long, env = "AZURE_TENANT_ID", value_name = "GUID")]
+    pub tenant_id: String,
+    /// The app registration's Application (client) ID.
+    #[arg(long, env = "AZURE_CLIENT_ID", value_name = "GUID")]
+    pub client_id: String,
+    /// The client secret's value (prefer --client-secret-file or the environment).
+    #[arg(
+        long,
+        env = "AZURE_CLIENT_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET",
+        conflicts_with = "client_secret_file"
+    )]
+    pub client_secret: Option<String>,
+    /// A file holding the client secret's value.
+    #[arg(long, value_name = "FILE")]
+    pub client_secret_file: Option<PathBuf>,
+    /// The subscription to read (one connector is one subscription).
+    #[arg(long, env = "AZURE_SUBSCRIPTION_ID", value_name = "GUID")]
+    pub subscription_id: String,
+    /// The Azure cloud: public, usgov or china.
+    #[arg(
+        long,
+        env = "AZURE_CLOUD",
+        default_value = "public",
+        value_name = "CLOUD"
+    )]
+    pub cloud: String,
+    /// Overrides the cloud's Microsoft Entra authority host.
+    #[arg(long, env = "AZURE_AUTHORITY_HOST", value_name = "URL")]
+    pub authority_host: Option<String>,
+    /// Overrides the cloud's Azure Resource Manager endpoint.
+    #[arg(long, value_name = "URL")]
+    pub arm_endpoint: Option<String>,
+    /// Overrides the cloud's Microsoft Graph endpoint.
+    #[arg(long, value_name = "URL")]
+    pub graph_endpoint: Option<String>,
+    /// Keep only resources in these regions, comma-separated (e.g. eastus,westeurope).
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub regions: Option<Vec<String>>,
+    /// Service families read at once, and resources each family reads at once.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub concurrency: usize,
+    /// Attempts per call, with backoff on throttling (429 Retry-After) and 5xx.
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub max_attempts: u32,
+    /// Time limit per call attempt.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub call_timeout_secs: u64,
+}
+
+/// How to reach a GCP project: a service account's JSON key.
+#[derive(Debug, Clone, Args)]
+pub struct GcpArgs {
+    /// The project to read (one connector is one project).
+    #[arg(long, env = "GOOGLE_CLOUD_PROJECT", value_name = "ID")]
+    pub project_id: String,
+    /// The service account's JSON key file (its own token_uri is used).
+    #[arg(long, env = "GOOGLE_APPLICATION_CREDENTIALS", value_name = "FILE")]
+    pub credentials_file: PathBuf,
+    /// One base URL for every Google API (private or restricted Google access, tests).
+    #[arg(long, value_name = "URL")]
+    pub api_endpoint: Option<String>,
+    /// Keep only resources in these regions, comma-separated (e.g. us-central1).
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub regions: Option<Vec<String>>,
+    /// Services read at once, and resources each service reads at once.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub concurrency: usize,
+    /// Attempts per call, with backoff on quota errors (429) and 5xx.
+    #[arg(long, default_value_t = 6, value_name = "N")]
+    pub max_attempts: u32,
+    /// Time limit per call attempt.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub call_timeout_secs: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AzureCommand {
+    /// Print the role and Microsoft Graph permissions the app registration needs.
+    Permissions,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GcpCommand {
+    /// Print the roles to grant the service account and the APIs to enable.
+    Permissions,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum CollectCommand {
     /// Collect from an AWS account into an inventory file.
     Aws {
         #[command(flatten)]
         aws: AwsArgs,
+        /// The inventory file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Only these kinds, comma-separated (default: every kind the collector supports).
+        #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+        kinds: Option<Vec<String>>,
+    },
+    /// Collect from an Azure subscription into an inventory file.
+    Azure {
+        #[command(flatten)]
+        azure: AzureArgs,
+        /// The inventory file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Only these kinds, comma-separated (default: every kind the collector supports).
+        #[arg(long, value_delimiter = ',', value_name = "KINDS")]
+        kinds: Option<Vec<String>>,
+    },
+    /// Collect from a GCP project into an inventory file.
+    Gcp {
+        #[command(flatten)]
+        gcp: GcpArgs,
         /// The inventory file to write.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,

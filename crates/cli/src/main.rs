@@ -22,6 +22,8 @@ fn main() -> ExitCode {
         cli::Command::Catalog(catalog) => commands::catalog::run(catalog),
         cli::Command::Collect(collect) => commands::collect::run(collect),
         cli::Command::Aws(aws) => commands::aws::run(aws),
+        cli::Command::Azure(azure) => commands::azure::run(azure),
+        cli::Command::Gcp(gcp) => commands::gcp::run(gcp),
         cli::Command::Serve(serve) => commands::serve::serve(*serve),
         cli::Command::Worker(worker) => commands::serve::worker(*worker),
         cli::Command::Admin(admin) => commands::admin::run(admin),

@@ -86,6 +86,10 @@ impl Ctx {
     pub async fn list(&self, kinds: &[&str], path: &str, api_version: &str) -> Option<Vec<Value>> {
         match self.session.api.arm_list(path, api_version).await {
             Ok(items) => Some(items),
+            // A resource provider that is not registered in the subscription
+            // means the subscription holds none of its resources: an empty
+            // list (their controls are not applicable), not an error.
+            Err(err) if err.is_unregistered() => Some(Vec::new()),
             Err(err) => {
                 for kind in kinds.iter().filter(|k| self.wants(k)) {
                     self.fail(kind, EVERY_REGION, None, path, &err);

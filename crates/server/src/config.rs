@@ -20,6 +20,12 @@ pub struct ServerConfig {
     pub aws_platform_keys: Option<posture_collect_aws::AccessKeys>,
     /// Regions to read; empty means every region enabled for the account.
     pub aws_regions: Vec<String>,
+    /// Where Azure connectors' tokens and reads go (the cloud, or explicit
+    /// endpoints: sovereign clouds, private endpoints, tests).
+    pub azure: AzureEndpoints,
+    /// One base URL for every Google API (private or restricted Google
+    /// access, tests); `None` is Google's public endpoints.
+    pub gcp_api_endpoint: Option<String>,
     /// Region × service tasks (and per-task resource reads) at once.
     pub collect_concurrency: usize,
     /// The least time between two runs of one report.
@@ -40,6 +46,15 @@ pub struct ServerConfig {
     pub session_ttl: chrono::Duration,
 }
 
+/// The Azure cloud connectors are in, and explicit endpoint overrides.
+#[derive(Debug, Clone, Default)]
+pub struct AzureEndpoints {
+    pub cloud: posture_collect_azure::AzureCloud,
+    pub authority_host: Option<String>,
+    pub arm_endpoint: Option<String>,
+    pub graph_endpoint: Option<String>,
+}
+
 impl ServerConfig {
     /// Defaults for everything but the data directory and key.
     pub fn new(data_dir: PathBuf, secret_key: SecretKey) -> Self {
@@ -50,6 +65,8 @@ impl ServerConfig {
             aws_endpoint_url: None,
             aws_platform_keys: None,
             aws_regions: Vec::new(),
+            azure: AzureEndpoints::default(),
+            gcp_api_endpoint: None,
             collect_concurrency: 8,
             min_run_interval: chrono::Duration::hours(1),
             // 13 months, counted as 13 × 31 days so nothing a month promises

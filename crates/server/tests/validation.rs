@@ -204,13 +204,12 @@ async fn duplicates_conflict_and_credentials_never_show() {
     assert!(!text.contains("authenticationKey") && !text.contains("gcpConfigJson"));
     let connectors = list["connectors"].as_array().expect("a list");
     assert_eq!(connectors.len(), 2);
-    // No collector for these clouds yet: checked, and Offline saying why.
-    assert!(
-        connectors
-            .iter()
-            .all(|c| c["state"] == "Offline" && c["error"] == "unsupported"),
-        "{list}"
-    );
+    // Checked with the real collectors: Azure's token endpoint is a closed
+    // port here, and this GCP key's private key is no key at all.
+    assert_eq!(connectors[0]["state"], "Offline", "{list}");
+    assert_eq!(connectors[0]["error"], "network", "{list}");
+    assert_eq!(connectors[1]["state"], "Offline", "{list}");
+    assert_eq!(connectors[1]["error"], "malformed_key", "{list}");
     assert_eq!(
         connectors[1]["clientEmail"],
         "posture@acme-prod-123.iam.gserviceaccount.com"

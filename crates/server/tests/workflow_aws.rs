@@ -29,6 +29,7 @@ async fn pci_dss_workflow_on_aws() {
     let setup = Setup {
         aws_endpoint: Some(moto.endpoint.clone()),
         workers: 1,
+        ..Setup::default()
     };
     let server = Server::start(dir.path(), setup, clock.clone()).await;
     let tokens = support::tenants(&server.state);

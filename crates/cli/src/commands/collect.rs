@@ -1,19 +1,18 @@
-//! `posture collect aws`, and the collection step of `posture scan aws`:
-//! connect, collect the needed kinds with progress, write the inventory,
-//! and say what was found and what was denied.
+//! `posture collect <cloud>`, and the AWS collection step of `posture scan
+//! aws`: connect, collect the needed kinds with progress, write the
+//! inventory, and say what was found and what was denied. Azure and GCP
+//! have their own modules beside this one.
 
+use super::console::{Sink, runtime};
 use crate::cli::{AwsArgs, CollectCommand, PartitionArg};
 use crate::exit::Code;
 use anyhow::{Context as _, bail};
-use posture_collect::{CollectRequest, Progress};
+use posture_collect::CollectRequest;
 use posture_collect_aws::{AssumeRole, AwsOptions, Partition, Session};
-use posture_inventory::InventoryFileWriter;
-use posture_model::{InventoryHeader, Provider, ResourceKind};
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::{IsTerminal, Write};
+use posture_model::{Provider, ResourceKind};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 pub fn run(command: CollectCommand) -> anyhow::Result<Code> {
@@ -24,29 +23,53 @@ pub fn run(command: CollectCommand) -> anyhow::Result<Code> {
             kinds,
         } => {
             let supported = posture_collect_aws::supported_kinds();
-            let kinds: BTreeSet<ResourceKind> = match kinds {
-                Some(list) => list
-                    .iter()
-                    .map(|k| {
-                        let kind = ResourceKind::parse(k)?;
-                        if !supported.contains(kind.as_str()) {
-                            bail!(
-                                "the AWS collector does not read {kind} (supported: {})",
-                                supported.iter().copied().collect::<Vec<_>>().join(", ")
-                            );
-                        }
-                        Ok(kind)
-                    })
-                    .collect::<anyhow::Result<_>>()?,
-                None => supported
-                    .iter()
-                    .filter_map(|k| ResourceKind::parse(k).ok())
-                    .collect(),
-            };
+            let kinds = requested_kinds("AWS", &supported, kinds)?;
             aws(&args, kinds, &out)?;
             eprintln!("wrote {}", out.display());
             Ok(Code::Ok)
         }
+        CollectCommand::Azure { azure, out, kinds } => {
+            let supported = posture_collect_azure::supported_kinds();
+            let kinds = requested_kinds("Azure", &supported, kinds)?;
+            super::collect_azure::collect(&azure, kinds, &out)?;
+            eprintln!("wrote {}", out.display());
+            Ok(Code::Ok)
+        }
+        CollectCommand::Gcp { gcp, out, kinds } => {
+            let supported = posture_collect_gcp::supported_kinds();
+            let kinds = requested_kinds("GCP", &supported, kinds)?;
+            super::collect_gcp::collect(&gcp, kinds, &out)?;
+            eprintln!("wrote {}", out.display());
+            Ok(Code::Ok)
+        }
+    }
+}
+
+/// The kinds `list` names (each one the collector supports), or every kind
+/// the collector supports.
+fn requested_kinds(
+    cloud: &str,
+    supported: &BTreeSet<&'static str>,
+    list: Option<Vec<String>>,
+) -> anyhow::Result<BTreeSet<ResourceKind>> {
+    match list {
+        Some(list) => list
+            .iter()
+            .map(|k| {
+                let kind = ResourceKind::parse(k)?;
+                if !supported.contains(kind.as_str()) {
+                    bail!(
+                        "the {cloud} collector does not read {kind} (supported: {})",
+                        supported.iter().copied().collect::<Vec<_>>().join(", ")
+                    );
+                }
+                Ok(kind)
+            })
+            .collect(),
+        None => Ok(supported
+            .iter()
+            .filter_map(|k| ResourceKind::parse(k).ok())
+            .collect()),
     }
 }
 
@@ -81,11 +104,7 @@ pub fn aws(args: &AwsArgs, kinds: BTreeSet<ResourceKind>, out: &Path) -> anyhow:
     if args.concurrency == 0 {
         bail!("--concurrency must be at least 1");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
+    runtime()?.block_on(async {
         let session = Session::connect(&options(args))
             .await
             .context("connecting to AWS")?;
@@ -94,10 +113,7 @@ pub fn aws(args: &AwsArgs, kinds: BTreeSet<ResourceKind>, out: &Path) -> anyhow:
             session.account_id, session.caller_arn
         );
         let collected_at = chrono::Utc::now();
-        let progress = Arc::new(Console::new());
-        let mut writer = InventoryFileWriter::create(out)
-            .with_context(|| format!("creating {}", out.display()))?;
-        let mut per_kind: BTreeMap<ResourceKind, usize> = BTreeMap::new();
+        let (mut sink, progress) = Sink::create(out)?;
         let request = CollectRequest {
             kinds,
             regions: args.regions.clone(),
@@ -108,21 +124,12 @@ pub fn aws(args: &AwsArgs, kinds: BTreeSet<ResourceKind>, out: &Path) -> anyhow:
         let (attempt, errors) = posture_collect_aws::collect_each(
             Arc::new(session),
             request,
-            progress.clone(),
+            progress,
             collected_at,
-            |resource| {
-                *per_kind.entry(resource.kind.clone()).or_default() += 1;
-                progress.resources.fetch_add(1, Ordering::Relaxed);
-                writer.write(&resource)
-            },
+            |resource| sink.write(&resource),
         )
         .await?;
-        progress.done();
-        let mut header = InventoryHeader::new(Provider::Aws, account, collected_at);
-        header.kinds = Some(attempt.kinds);
-        header.errors = errors;
-        writer.finish(&header)?;
-        summarize(&per_kind, &header);
+        sink.finish(Provider::Aws, account, collected_at, attempt.kinds, errors)?;
         eprintln!(
             "{} API calls ({} distinct actions; `posture aws permissions` lists them all)",
             calls.total(),
@@ -130,72 +137,4 @@ pub fn aws(args: &AwsArgs, kinds: BTreeSet<ResourceKind>, out: &Path) -> anyhow:
         );
         anyhow::Ok(())
     })
-}
-
-fn summarize(per_kind: &BTreeMap<ResourceKind, usize>, header: &InventoryHeader) {
-    let total: usize = per_kind.values().sum();
-    eprintln!("collected {total} resources:");
-    for (kind, count) in per_kind {
-        eprintln!("  {count:>6}  {kind}");
-    }
-    if !header.errors.is_empty() {
-        eprintln!(
-            "{} calls failed (their controls will show ERROR):",
-            header.errors.len()
-        );
-        for e in &header.errors {
-            eprintln!("  {}", crate::output::describe_collection_error(e));
-        }
-    }
-}
-
-/// Progress on standard error: one updating line on a terminal, plain log
-/// lines otherwise.
-struct Console {
-    terminal: bool,
-    started: AtomicUsize,
-    finished: AtomicUsize,
-    errors: AtomicUsize,
-    resources: AtomicUsize,
-}
-
-impl Console {
-    fn new() -> Self {
-        Console {
-            terminal: std::io::stderr().is_terminal(),
-            started: AtomicUsize::new(0),
-            finished: AtomicUsize::new(0),
-            errors: AtomicUsize::new(0),
-            resources: AtomicUsize::new(0),
-        }
-    }
-
-    fn done(&self) {
-        if self.terminal {
-            eprintln!();
-        }
-    }
-}
-
-impl Progress for Console {
-    fn started(&self, _service: &str, _region: &str) {
-        self.started.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn finished(&self, service: &str, region: &str, resources: usize, errors: usize) {
-        let done = self.finished.fetch_add(1, Ordering::Relaxed) + 1;
-        let all_errors = self.errors.fetch_add(errors, Ordering::Relaxed) + errors;
-        if self.terminal {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(
-                err,
-                "\r\x1b[2K[{done}/{} services x regions] {} resources, {all_errors} errors (last: {service} {region})",
-                self.started.load(Ordering::Relaxed),
-                self.resources.load(Ordering::Relaxed),
-            );
-            let _ = err.flush();
-        } else {
-            eprintln!("collected {service} in {region}: {resources} resources, {errors} errors");
-        }
-    }
 }

@@ -2,8 +2,13 @@
 
 pub mod admin;
 pub mod aws;
+pub mod azure;
 pub mod catalog;
 pub mod collect;
+mod collect_azure;
+mod collect_gcp;
+mod console;
+pub mod gcp;
 pub mod scan;
 pub mod serve;
 

@@ -7,7 +7,8 @@ use crate::output;
 use anyhow::{Context as _, bail};
 use posture_engine::{Options, Report, Selection};
 use posture_inventory::InventoryReader;
-use posture_model::{Severity, Status};
+use posture_model::{Provider, ResourceKind, Severity, Status};
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -15,24 +16,19 @@ use std::path::{Path, PathBuf};
 pub fn run(args: ScanArgs) -> anyhow::Result<Code> {
     match args.source {
         Some(ScanSource::Aws { aws, report }) => {
-            let catalog = load_catalog(report.controls_dir.as_deref())?;
-            let mandate = resolve_mandate(
-                &catalog,
-                report.mandate.as_deref(),
-                posture_model::Provider::Aws,
-            )?;
-            let selection = match mandate {
-                Some(m) => Selection::mandate(&catalog, m, posture_model::Provider::Aws),
-                None => Selection::provider(&catalog, posture_model::Provider::Aws),
-            };
-            let kinds = selection.kinds().into_iter().cloned().collect();
-            let spool = tempfile::Builder::new()
-                .prefix("posture-inventory-")
-                .suffix(".jsonl")
-                .tempfile()
-                .context("creating a temporary inventory file")?;
-            super::collect::aws(&aws, kinds, spool.path())?;
-            scan_file(&catalog, spool.path(), &report)
+            collect_and_scan(&report, Provider::Aws, |kinds, spool| {
+                super::collect::aws(&aws, kinds, spool)
+            })
+        }
+        Some(ScanSource::Azure { azure, report }) => {
+            collect_and_scan(&report, Provider::Azure, |kinds, spool| {
+                super::collect_azure::collect(&azure, kinds, spool)
+            })
+        }
+        Some(ScanSource::Gcp { gcp, report }) => {
+            collect_and_scan(&report, Provider::Gcp, |kinds, spool| {
+                super::collect_gcp::collect(&gcp, kinds, spool)
+            })
         }
         None => {
             let catalog = load_catalog(args.report.controls_dir.as_deref())?;
@@ -40,6 +36,29 @@ pub fn run(args: ScanArgs) -> anyhow::Result<Code> {
             scan_file(&catalog, &inventory, &args.report)
         }
     }
+}
+
+/// Collects the kinds the selected controls need into a temporary
+/// inventory with `collect`, then evaluates it.
+fn collect_and_scan(
+    report: &ReportArgs,
+    provider: Provider,
+    collect: impl FnOnce(BTreeSet<ResourceKind>, &Path) -> anyhow::Result<()>,
+) -> anyhow::Result<Code> {
+    let catalog = load_catalog(report.controls_dir.as_deref())?;
+    let mandate = resolve_mandate(&catalog, report.mandate.as_deref(), provider)?;
+    let selection = match mandate {
+        Some(m) => Selection::mandate(&catalog, m, provider),
+        None => Selection::provider(&catalog, provider),
+    };
+    let kinds = selection.kinds().into_iter().cloned().collect();
+    let spool = tempfile::Builder::new()
+        .prefix("posture-inventory-")
+        .suffix(".jsonl")
+        .tempfile()
+        .context("creating a temporary inventory file")?;
+    collect(kinds, spool.path())?;
+    scan_file(&catalog, spool.path(), report)
 }
 
 fn resolve_mandate<'c>(

@@ -108,6 +108,16 @@ fn config(args: &StoreArgs) -> anyhow::Result<ServerConfig> {
     config.platform_aws_account = args.platform_aws_account.clone();
     config.aws_endpoint_url = args.aws_endpoint_url.clone();
     config.aws_regions = args.aws_regions.clone();
+    config.azure = posture_server::config::AzureEndpoints {
+        cloud: args
+            .azure_cloud
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!("--azure-cloud: {e}"))?,
+        authority_host: args.azure_authority_host.clone(),
+        arm_endpoint: args.azure_arm_endpoint.clone(),
+        graph_endpoint: args.azure_graph_endpoint.clone(),
+    };
+    config.gcp_api_endpoint = args.gcp_api_endpoint.clone();
     config.collect_concurrency = args.collect_concurrency;
     config.retention = chrono::Duration::days(i64::from(args.retention_days.max(1)));
     Ok(config)

@@ -125,7 +125,9 @@ impl Fake {
         let base = format!("http://{}", listener.local_addr().expect("local address"));
         let state = Arc::new(State {
             base: base.clone(),
-            fixtures: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+            // From this crate or any other that includes this file by path.
+            fixtures: PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../collect-azure/tests/fixtures"),
             script: Mutex::default(),
             hits: Mutex::default(),
             tokens_issued: Mutex::default(),

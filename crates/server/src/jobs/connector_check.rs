@@ -2,10 +2,9 @@
 //! the connector's credentials? Online when it can; Offline with a short
 //! `error` code and a message a person can act on when it cannot.
 
+use super::connect::connect;
 use super::{JobError, JobResult};
 use crate::state::AppState;
-use posture_collect_aws::{AssumeRole, AwsOptions, ConnectError, Partition, Session};
-use posture_model::Provider;
 use posture_store::{Connector, ConnectorState, Job, StateChange};
 
 pub async fn run(state: &AppState, job: &Job) -> JobResult {
@@ -42,67 +41,8 @@ pub async fn run(state: &AppState, job: &Job) -> JobResult {
 
 /// `Err((code, message))` says why the scope cannot be reached.
 async fn check(state: &AppState, connector: &Connector) -> Result<(), (String, String)> {
-    match connector.provider {
-        Provider::Aws => {
-            let options = aws_options(state, connector).ok_or_else(|| {
-                (
-                    "invalid_settings".to_string(),
-                    "the connector has no role ARN".to_string(),
-                )
-            })?;
-            let session = Session::connect(&options)
-                .await
-                .map_err(|e| (connect_error_code(&e).to_string(), e.to_string()))?;
-            if session.account_id != connector.scope {
-                return Err((
-                    "account_mismatch".into(),
-                    format!(
-                        "the role answered for account {}, not {}",
-                        session.account_id, connector.scope
-                    ),
-                ));
-            }
-            Ok(())
-        }
-        Provider::Azure | Provider::Gcp => Err((
-            "unsupported".into(),
-            format!(
-                "this server cannot collect from {} yet; use an offline connector and upload inventories",
-                connector.provider.api_name()
-            ),
-        )),
-    }
-}
-
-/// The AWS options of a role connector.
-pub fn aws_options(state: &AppState, connector: &Connector) -> Option<AwsOptions> {
-    let arn = connector.settings.get("arn")?.as_str()?.to_string();
-    let external_id = connector
-        .settings
-        .get("externalId")
-        .and_then(|v| v.as_str())
-        .map(str::to_string);
-    Some(AwsOptions {
-        partition: Partition::of_arn(&arn).unwrap_or_default(),
-        assume_role: Some(AssumeRole {
-            role_arn: arn,
-            external_id,
-            session_name: "posture".into(),
-        }),
-        endpoint_url: state.config.aws_endpoint_url.clone(),
-        access_keys: state.config.aws_platform_keys.clone(),
-        ..AwsOptions::default()
-    })
-}
-
-fn connect_error_code(e: &ConnectError) -> &'static str {
-    match e {
-        ConnectError::BadRoleArn(_) => "invalid_role_arn",
-        ConnectError::NoCredentials(_) => "platform_credentials_missing",
-        ConnectError::AssumeRoleDenied(_) => "assume_role_denied",
-        ConnectError::ExpiredCredentials(_) => "credentials_expired",
-        ConnectError::InvalidCredentials(_) => "credentials_invalid",
-        ConnectError::Network(_) => "network",
-        ConnectError::Other(_) => "connect_failed",
+    match connect(state, connector).await {
+        Ok(_) => Ok(()),
+        Err(failure) => Err((failure.code, failure.message)),
     }
 }

@@ -3,7 +3,8 @@
 //! worker died is claimed again once its lease runs out. A worker renews
 //! its lease while it works.
 
-mod collect_aws;
+mod collect_cloud;
+mod connect;
 mod connector_check;
 mod report_run;
 pub mod retention;

@@ -4,12 +4,11 @@
 //! report shows its previous results; a failed run leaves them in place,
 //! and an interrupted one is retried from scratch by the next worker.
 
-use super::collect_aws::collect_to_file;
-use super::connector_check::aws_options;
+use super::collect_cloud::collect_to_file;
+use super::connect::connect;
 use super::{JobError, JobResult, MAX_ATTEMPTS};
 use crate::state::AppState;
 use crate::summary::RunSummary;
-use posture_collect_aws::Session;
 use posture_engine::{Options, Report, Selection};
 use posture_inventory::{InventoryReader, parse_resource};
 use posture_model::Provider;
@@ -167,31 +166,29 @@ async fn collect(
     kinds: std::collections::BTreeSet<posture_model::ResourceKind>,
     out: &Path,
 ) -> JobResult {
-    match connector.provider {
+    let session = connect(state, connector).await.map_err(|f| {
+        JobError(format!(
+            "connecting to {}: {}",
+            connector.provider.api_name(),
+            f.message
+        ))
+    })?;
+    let regions = match connector.provider {
         Provider::Aws => {
-            let options = aws_options(state, connector)
-                .ok_or_else(|| JobError("the connector has no role ARN".into()))?;
-            let session = Session::connect(&options)
-                .await
-                .map_err(|e| JobError(format!("connecting to AWS: {e}")))?;
-            let regions =
-                (!state.config.aws_regions.is_empty()).then(|| state.config.aws_regions.clone());
-            collect_to_file(
-                session,
-                kinds,
-                regions,
-                state.config.collect_concurrency,
-                out,
-            )
-            .await
-            .map_err(JobError)?;
-            Ok(())
+            (!state.config.aws_regions.is_empty()).then(|| state.config.aws_regions.clone())
         }
-        other => Err(JobError(format!(
-            "this server cannot collect from {} yet; use an offline connector",
-            other.api_name()
-        ))),
-    }
+        Provider::Azure | Provider::Gcp => None,
+    };
+    collect_to_file(
+        session,
+        kinds,
+        regions,
+        state.config.collect_concurrency,
+        out,
+    )
+    .await
+    .map_err(JobError)?;
+    Ok(())
 }
 
 fn evaluate(

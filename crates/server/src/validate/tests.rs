@@ -386,6 +386,17 @@ fn gcp_service_account_members() {
         Some(json!("https://")),
         Err("gcpConfigJson.token_uri: expected an https URL"),
     );
+    // Plain http only to this machine.
+    check_member(
+        "token_uri",
+        Some(json!("http://localhost.example.com:80/token")),
+        Err("gcpConfigJson.token_uri: expected an https URL"),
+    );
+    check_member(
+        "token_uri",
+        Some(json!("http://127.0.0.1:8089/token")),
+        Ok("posture@my-project-123.iam.gserviceaccount.com"),
+    );
 }
 
 #[test]

@@ -40,6 +40,11 @@ pub struct Server {
 #[derive(Clone, Default)]
 pub struct Setup {
     pub aws_endpoint: Option<String>,
+    /// A fake Azure (token endpoint and Resource Manager at its base,
+    /// Graph under `/graph`); `None` is a closed local port.
+    pub azure_endpoint: Option<String>,
+    /// A fake of Google's APIs; `None` is a closed local port.
+    pub gcp_endpoint: Option<String>,
     pub workers: usize,
 }
 
@@ -64,6 +69,17 @@ impl Server {
         config.aws_endpoint_url = setup.aws_endpoint.clone();
         config.aws_platform_keys = Some(posture_collect_aws::AccessKeys::new("testing", "testing"));
         config.aws_regions = vec!["us-east-1".into()];
+        // Azure and GCP connectors reach their fakes, or nothing outside: a
+        // closed local port.
+        let nowhere = "http://127.0.0.1:9".to_string();
+        let azure = setup
+            .azure_endpoint
+            .clone()
+            .unwrap_or_else(|| nowhere.clone());
+        config.azure.authority_host = Some(azure.clone());
+        config.azure.arm_endpoint = Some(azure.clone());
+        config.azure.graph_endpoint = Some(format!("{azure}/graph"));
+        config.gcp_api_endpoint = Some(setup.gcp_endpoint.clone().unwrap_or(nowhere));
         config.job_poll = Duration::from_millis(50);
         config.worker_id = format!("test-worker-{}", rand_suffix());
         let state = AppState::new(Arc::new(store), Arc::new(catalog), config, clock.clone());
