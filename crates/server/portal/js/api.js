@@ -30,7 +30,7 @@ export async function api(method, path, body) {
   }
   if (!response.ok) {
     const error = new ApiError(response.status, json, Number(response.headers.get('Retry-After')) || null);
-    if (response.status === 401 && !path.startsWith('/auth/login')) {
+    if (response.status === 401 && !path.startsWith('/auth/')) {
       window.dispatchEvent(new CustomEvent('posture:signed-out'));
     }
     throw error;

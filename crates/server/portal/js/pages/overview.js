@@ -95,7 +95,8 @@ export function render(container, _match, view) {
 
   function runCell(r) {
     const busy = r.lastRunState === 'queued' || r.lastRunState === 'running';
-    const next = r.nextRunAt && new Date(r.nextRunAt) > new Date() ? r.nextRunAt : null;
+    // The server says when its hourly limit allows the next run.
+    const next = r.nextRunAt || null;
     const label = r.lastRunDate ? 'Re-run' : 'Run';
     const button = h('button', {
       type: 'button', class: 'run-button', disabled: busy || Boolean(next) || !canWrite(),
