@@ -337,14 +337,15 @@ impl Browser {
     /// Picks the option whose value is `value` in a <select>, as a user
     /// would (focus, change event).
     pub async fn select(&self, css: &str, value: &str) {
-        let select = self.wait_for(css).await;
+        self.wait_for(css).await;
         let option = self
             .find_all(&format!("{css} option[value=\"{value}\"]"))
             .await
             .into_iter()
             .next()
             .unwrap_or_else(|| panic!("{css} has no option {value:?}"));
-        self.click(&select).await;
+        // Clicking the option picks it the way a user's choice does (input
+        // and change events) without leaving the native popup open.
         self.click(&option).await;
         self.wait_until(
             &format!("{css} to hold {value:?}"),
