@@ -35,10 +35,6 @@ fn percent(value: f64) -> String {
     }
 }
 
-fn digits(text: &str) -> String {
-    text.chars().filter(char::is_ascii_digit).collect()
-}
-
 async fn texts(browser: &Browser, css: &str) -> Vec<String> {
     let found = browser
         .eval(
@@ -67,11 +63,6 @@ async fn wait_all(browser: &Browser, css: &str, expected: &str, count: usize) {
             vec![json!(css), json!(expected), json!(count)],
         )
         .await;
-}
-
-async fn stat(browser: &Browser, key: &str) -> String {
-    let all = texts(browser, &format!("[data-stat={key}] .value")).await;
-    digits(all.first().map(String::as_str).unwrap_or(""))
 }
 
 async fn wait_stats(browser: &Browser, summary: &Value) {
