@@ -277,6 +277,20 @@ async fn a_day_in_the_portal() {
         browser.attribute(&arn, "aria-invalid").await.as_deref(),
         Some("true")
     );
+    let beside = browser
+        .eval(
+            "const e = document.querySelector('#connector-arn-error');
+             return [e.parentElement.contains(document.querySelector('#connector-arn')),
+                     document.querySelector('#connector-arn').getAttribute('aria-describedby').includes(e.id),
+                     getComputedStyle(e).color];",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        beside,
+        json!([true, true, "rgb(198, 40, 40)"]),
+        "the error sits beside its field, in red"
+    );
     browser.screenshot(&shots.join("new-connector.png")).await;
     browser.clear(&arn).await;
     browser
