@@ -702,11 +702,12 @@ async fn a_day_in_the_portal() {
             .len(),
         count
     );
+    browser.screenshot(&shots.join("policies.png")).await;
     browser
         .click_on("section[aria-labelledby=controls-title] td[data-column=title] button")
         .await;
     browser.wait_for("dialog[open] h3").await;
-    browser.screenshot(&shots.join("policies.png")).await;
+    browser.screenshot(&shots.join("control-details.png")).await;
     browser.press(ESCAPE).await;
     browser.wait_gone("dialog[open]").await;
 

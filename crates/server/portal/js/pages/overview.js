@@ -73,7 +73,7 @@ export function render(container, _match, view) {
       replace(tableBox, h('div', { class: 'alert alert-error', role: 'alert' }, e.message));
     }
     // Keep following runs that are under way.
-    if (!left && reports.some((r) => r.state !== 'complete' || r.lastRunState === 'queued' || r.lastRunState === 'running')) {
+    if (!left && reports.some((r) => r.lastRunState === 'queued' || r.lastRunState === 'running')) {
       timer = setTimeout(load, 1500);
     }
   }
