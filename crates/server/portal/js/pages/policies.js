@@ -21,7 +21,7 @@ export async function render(container, [policyId]) {
     h('div', { class: 'page-head' }, h('h1', {}, 'Policies'), h('span', { class: 'spacer' }),
       h('div', { class: 'field' }, h('label', { for: 'policies-provider' }, 'Provider'), provider)),
     h('p', { class: 'note' }, 'Mandates are compliance frameworks at an exact version; each includes the policies holding its controls. Policies are read-only.'),
-    h('div', { class: 'report-grid' }, mandateBox, policyBox), controlBox);
+    h('div', { class: 'report-grid policies-grid' }, mandateBox, policyBox), controlBox);
   provider.addEventListener('change', () => { setParams({ provider: provider.value, mandate: '' }, { push: true }); draw(); });
 
   async function draw() {
@@ -42,7 +42,7 @@ export async function render(container, [policyId]) {
             type: 'button', class: 'link', 'aria-pressed': String(chosen === m),
             onclick: () => { setParams({ mandate: chosen === m ? '' : m.slug }, { push: true }); draw(); },
           }, m.name) },
-          { key: 'version', label: 'Version', render: (m) => m.version },
+          { key: 'version', label: 'Version', className: 'wrap', render: (m) => m.version },
           { key: 'providers', label: 'Clouds', render: (m) => m.providers.join(', ') },
           { key: 'controls', label: 'Controls', className: 'num', render: (m) => String(m.controlsCount) },
         ],
