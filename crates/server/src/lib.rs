@@ -1,7 +1,8 @@
 //! posture's service: the REST API of the reference product (and
 //! posture's additions), the job runner for report runs, connector checks
 //! and retention, multi-tenant access with roles and tokens, exports and
-//! usage. `api::app(state)` is the router; `serve::run` runs it all.
+//! usage, and the web portal. `api::app(state)` is the router; `serve::run`
+//! runs it all.
 
 pub mod admin;
 pub mod api;
@@ -16,6 +17,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod offline;
 pub mod passwords;
+pub mod portal;
 pub mod secrets;
 pub mod serve;
 pub mod state;

@@ -339,3 +339,109 @@ async fn the_demo_tenant_has_populated_reports() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn run_history_next_run_time_and_role_template() {
+    let (server, tokens, report, _dir) = sample().await;
+    let token = tokens.admin.as_str();
+
+    // The first run is done and the hour since its request has not passed.
+    let (_, list) = server.get(token, "/cspm/report/list").await;
+    let next = start_time() + chrono::Duration::hours(1);
+    assert_eq!(list[0]["nextRunAt"], serde_json::json!(next), "{list}");
+
+    server.clock.advance(chrono::Duration::minutes(61));
+    let (_, list) = server.get(token, "/cspm/report/list").await;
+    assert!(list[0]["nextRunAt"].is_null(), "a run is allowed: {list}");
+    let path = format!("/cspm/report/run?reportConfigId={report}");
+    let (status, _) = server.post(token, &path, &Value::Null).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    server.drain().await;
+
+    let (status, history) = server
+        .get(token, &format!("/cspm/report/{report}/runs"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let runs = array(&history["runs"]);
+    assert_eq!(runs.len(), 2, "{history}");
+    assert!(runs[0]["requestedAt"].as_str() < runs[1]["requestedAt"].as_str());
+    let (_, details) = server.get(token, &format!("/cspm/report/{report}")).await;
+    for run in runs {
+        assert_eq!(run["state"], "succeeded");
+        assert_eq!(run["passPercent"], details["passPercent"]);
+        assert_eq!(run["failCount"], details["failCount"]);
+    }
+    let (status, _) = server
+        .get(&tokens.other, &format!("/cspm/report/{report}/runs"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another tenant's report");
+
+    let (_, created) = server
+        .get(token, "/cspm/connector/create-details?provider=aws")
+        .await;
+    let trust = &created["roleTemplate"]["Resources"]["PostureRole"]["Properties"]["AssumeRolePolicyDocument"]
+        ["Statement"][0];
+    assert_eq!(
+        trust["Condition"]["StringEquals"]["sts:ExternalId"],
+        created["externalId"]
+    );
+    let principal = format!(
+        "arn:aws:iam::{}:root",
+        created["baseAccountId"].as_str().unwrap_or("")
+    );
+    assert_eq!(trust["Principal"]["AWS"], principal.as_str());
+}
+
+#[tokio::test]
+async fn facets_rationale_and_mandate_policies() {
+    let (server, tokens, _, _dir) = sample().await;
+    let token = tokens.admin.as_str();
+    let (status, facets) = server.get(token, "/cspm/resources/facets").await;
+    assert_eq!(status, StatusCode::OK, "{facets}");
+    assert_eq!(facets["providers"], serde_json::json!(["AWS"]));
+    assert_eq!(
+        facets["cloudAccountIds"],
+        serde_json::json!(["123456789012"])
+    );
+    let types = array(&facets["resourceTypes"]);
+    let (_, all) = server.get(token, "/cspm/resources?top=1").await;
+    let mut sum = 0;
+    for kind in types.iter().filter_map(Value::as_str) {
+        let (_, some) = server
+            .get(token, &format!("/cspm/resources?top=1&resourceType={kind}"))
+            .await;
+        let total = some["total"].as_u64().expect("a total");
+        assert!(total > 0, "{kind} is listed");
+        sum += total;
+    }
+    assert_eq!(
+        sum, all["total"],
+        "every listed resource has one of the types"
+    );
+    let mut sorted: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        types.iter().filter_map(Value::as_str).collect::<Vec<_>>()
+    );
+    let (_, none) = server.get(&tokens.other, "/cspm/resources/facets").await;
+    assert_eq!(none["cloudAccountIds"], serde_json::json!([]), "per tenant");
+
+    let (_, mandates) = server.get(token, "/cspm/mandates?provider=aws").await;
+    let pci = array(&mandates)
+        .iter()
+        .find(|m| m["slug"] == "pci-dss-4.0.1")
+        .expect("PCI DSS is listed");
+    let policies = array(&pci["policyIds"]);
+    assert!(!policies.is_empty(), "{pci}");
+    let policy = policies[0].as_u64().expect("a policy id");
+    let (_, controls) = server
+        .get(token, &format!("/cspm/policy/{policy}/controls"))
+        .await;
+    let cid = array(&controls)[0]["controlId"].as_u64().expect("a CID");
+    let (_, remediation) = server
+        .get(token, &format!("/cspm/control/{cid}/remediation"))
+        .await;
+    assert_eq!(remediation["rationale"], array(&controls)[0]["description"]);
+    assert!(!remediation["rationale"].as_str().unwrap_or("").is_empty());
+}

@@ -75,6 +75,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         min_interval: chrono::Duration,
     ) -> Result<Run>;
     fn run(&self, tenant: TenantId, id: i64) -> Result<Run>;
+    /// Every run of the report still kept, oldest first: its history.
+    fn runs(&self, tenant: TenantId, report: i64) -> Result<Vec<Run>>;
     /// A run by id whatever its tenant: for workers.
     fn run_for_job(&self, id: i64) -> Result<(TenantId, Run)>;
     fn mark_run_running(&self, run: i64) -> Result<()>;
@@ -108,6 +110,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn resources(&self, tenant: TenantId, query: &ResourceQuery) -> Result<ResourcePage>;
     /// Summary figures over everything the query's filters match (its page
     /// ignored).
+    /// The providers, cloud accounts and kinds of the listed resources.
+    fn resource_facets(&self, tenant: TenantId) -> Result<ResourceFacets>;
     fn resource_totals(&self, tenant: TenantId, query: &ResourceQuery) -> Result<ResourceTotals>;
     /// Every resource the query's filters and search match, in its sort
     /// order (its page ignored), handed to `each` one at a time rather

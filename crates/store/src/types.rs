@@ -441,6 +441,15 @@ pub struct ResourcePage {
     pub rows: Vec<ResourceRow>,
 }
 
+/// The values the resource list's filters can take: what the tenant's
+/// listed resources hold, each sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResourceFacets {
+    pub providers: Vec<Provider>,
+    pub cloud_accounts: Vec<String>,
+    pub kinds: Vec<String>,
+}
+
 /// Summary figures over every resource a filter matches.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResourceTotals {

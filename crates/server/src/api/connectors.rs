@@ -32,6 +32,11 @@ pub struct CreateDetails {
     pub base_account_id: String,
     /// The external ID the role's trust policy must require for this tenant.
     pub external_id: String,
+    /// posture: a CloudFormation template creating that role (trusting the
+    /// platform's account, requiring this tenant's external ID, with the
+    /// read-only policy posture needs).
+    #[schema(value_type = Object)]
+    pub role_template: serde_json::Value,
 }
 
 /// What the customer needs to create the IAM role.
@@ -51,10 +56,14 @@ pub async fn create_details(
     }
     let tenant = caller.tenant();
     let tenant = state.db(move |s| s.tenant(tenant)).await?;
+    let base_account_id = state.config.platform_aws_account.clone();
+    let role_template =
+        posture_collect_aws::permissions::role_template(&base_account_id, &tenant.external_id);
     Ok(Json(CreateDetails {
         provider: Provider::Aws.api_name(),
-        base_account_id: state.config.platform_aws_account.clone(),
+        base_account_id,
         external_id: tenant.external_id,
+        role_template,
     }))
 }
 

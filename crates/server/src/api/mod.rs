@@ -3,6 +3,7 @@
 
 pub mod connectors;
 pub mod exports;
+pub mod history;
 pub mod openapi;
 pub mod ops;
 pub mod policies;
@@ -60,12 +61,14 @@ pub fn app(state: AppState) -> Router {
             get(reports::details).delete(reports::delete),
         )
         .route("/cspm/report/{id}/export", get(exports::report_results))
+        .route("/cspm/report/{id}/runs", get(history::runs))
         .route(
             "/cspm/report/{id}/control/{controlId}/resources",
             get(reports::control_resources),
         )
         .route("/cspm/resources", get(resources::list))
         .route("/cspm/resources/summary", get(resources::summary))
+        .route("/cspm/resources/facets", get(resources::facets))
         .route("/cspm/resources/export", get(exports::resources))
         .route("/cspm/resources/{id}", get(resources::details))
         .route(
@@ -85,6 +88,7 @@ pub fn app(state: AppState) -> Router {
         .route("/auth/tokens", post(session::create_token));
     Router::new()
         .merge(cspm)
+        .merge(crate::portal::routes())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -1,7 +1,7 @@
 //! The OpenAPI document, generated from the handlers' annotations and
 //! served at `/openapi.json`.
 
-use super::{connectors, exports, policies, reports, resources, session, summary};
+use super::{connectors, exports, history, policies, reports, resources, session, summary};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -16,8 +16,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         connectors::delete, connectors::refresh, crate::offline::upload,
         policies::policies, policies::policy_controls, policies::remediation, policies::mandates,
         reports::configurations, reports::create_configuration, reports::list, reports::run,
-        reports::details, reports::delete, reports::control_resources,
-        resources::list, resources::summary, resources::details, resources::evaluations,
+        reports::details, reports::delete, reports::control_resources, history::runs,
+        resources::list, resources::summary, resources::facets, resources::details, resources::evaluations,
         summary::summary, summary::usage, summary::monthly,
         exports::report_list, exports::resources, exports::resource_evaluations, exports::report_results,
         session::login, session::logout, session::me, session::create_token,

@@ -127,6 +127,8 @@ pub struct RemediationView {
     pub control_id: u32,
     pub control_name: String,
     pub severity: String,
+    /// posture: why the control matters.
+    pub rationale: String,
     /// Console steps, then CLI, then infrastructure as code, as one text.
     pub remediation: String,
     pub console: String,
@@ -160,6 +162,7 @@ pub async fn remediation(
         control_id: c.cid.0,
         control_name: c.title.clone(),
         severity: c.severity.to_string(),
+        rationale: c.rationale.clone(),
         remediation: text,
         console: r.console.clone(),
         cli: r.cli.clone(),
@@ -181,6 +184,9 @@ pub struct MandateView {
     pub providers: Vec<&'static str>,
     pub requirements_count: usize,
     pub controls_count: usize,
+    /// posture: the policies holding the mandate's controls (see
+    /// `/cspm/policy/{id}/controls`).
+    pub policy_ids: Vec<u32>,
 }
 
 /// posture: the mandates a report can check.
@@ -208,7 +214,27 @@ pub async fn mandates(
                 providers: m.providers.iter().map(|p| p.api_name()).collect(),
                 requirements_count: m.requirements.len(),
                 controls_count: m.control_ids().len(),
+                policy_ids: mandate_policies(&state.catalog, m),
             })
             .collect(),
     ))
+}
+
+/// The policies holding at least one of the mandate's controls.
+fn mandate_policies(
+    catalog: &posture_catalog::Catalog,
+    mandate: &posture_catalog::Mandate,
+) -> Vec<u32> {
+    let wanted: std::collections::HashSet<&str> = mandate.control_ids().into_iter().collect();
+    catalog
+        .policies
+        .iter()
+        .filter(|p| {
+            p.controls.iter().any(|&i| {
+                let c = &catalog.controls[i];
+                wanted.contains(c.id.as_str()) || wanted.contains(c.cid.to_string().as_str())
+            })
+        })
+        .map(|p| p.id)
+        .collect()
 }

@@ -276,6 +276,9 @@ pub struct ReportListItem {
     pub fail_count: Option<usize>,
     pub pass_percent: Option<f64>,
     pub fail_percent: Option<f64>,
+    /// posture: when the hourly limit next allows a run (absent when a run
+    /// may be requested now).
+    pub next_run_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug)]
@@ -353,6 +356,10 @@ pub async fn list_items(
             fail_count: loaded.summary.as_ref().map(|s| s.controls.fail),
             pass_percent: loaded.summary.as_ref().and_then(|s| s.pass_percent),
             fail_percent: loaded.summary.as_ref().and_then(|s| s.fail_percent),
+            next_run_at: report
+                .last_requested_at
+                .map(|last| last + state.config.min_run_interval)
+                .filter(|due| *due > state.now()),
         });
     }
     Ok(items)

@@ -364,3 +364,27 @@ pub async fn evaluations(
             .collect(),
     }))
 }
+
+/// posture: the values the list's filters can take.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FacetsView {
+    /// AWS, Azure, GCP: the providers of listed resources.
+    pub providers: Vec<&'static str>,
+    pub cloud_account_ids: Vec<String>,
+    pub resource_types: Vec<String>,
+}
+
+/// posture: the providers, cloud accounts and resource types the tenant's
+/// resources hold, for the list's filter menus.
+#[utoipa::path(get, path = "/cspm/resources/facets",
+    responses((status = 200, body = FacetsView)), tag = "resources")]
+pub async fn facets(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<FacetsView>> {
+    let tenant = caller.tenant();
+    let facets = state.db(move |s| s.resource_facets(tenant)).await?;
+    Ok(Json(FacetsView {
+        providers: facets.providers.iter().map(|p| p.api_name()).collect(),
+        cloud_account_ids: facets.cloud_accounts,
+        resource_types: facets.kinds,
+    }))
+}

@@ -187,6 +187,17 @@ pub fn delete_connector_cascades(store: &dyn Store) {
         "queued run",
         store.request_run(tid, report.id, t + hour * 2, Duration::zero()),
     );
+    assert_eq!(
+        must("run history", store.runs(tid, report.id))
+            .iter()
+            .map(|r| (r.id, r.state))
+            .collect::<Vec<_>>(),
+        [
+            (done.id, RunState::Succeeded),
+            (queued.id, RunState::Queued)
+        ],
+        "a report's runs, oldest first"
+    );
 
     let at = t + hour * 3;
     must("delete", store.delete_connector(tid, connector.id, at));

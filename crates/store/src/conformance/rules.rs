@@ -74,6 +74,7 @@ pub fn tenant_isolation(store: &dyn Store) {
         store.request_run(b, report.id, t + minutes(120), Duration::zero()),
     );
     assert_not_found("run", store.run(b, run.id));
+    assert_not_found("run history", store.runs(b, report.id));
     assert_not_found("control outcomes", store.control_outcomes(b, report.id));
     assert_not_found(
         "control resources",

@@ -279,6 +279,10 @@ impl Store for SqliteStore {
         self.read(|c| runs::get(c, tenant, id))
     }
 
+    fn runs(&self, tenant: TenantId, report: i64) -> Result<Vec<Run>> {
+        self.read(|c| runs::of_report(c, tenant, report))
+    }
+
     fn run_for_job(&self, id: i64) -> Result<(TenantId, Run)> {
         self.read(|c| runs::get_any(c, id))
     }
@@ -327,6 +331,10 @@ impl Store for SqliteStore {
 
     fn resources(&self, tenant: TenantId, query: &ResourceQuery) -> Result<ResourcePage> {
         self.read(|c| resources::list(c, &self.listing, tenant, query))
+    }
+
+    fn resource_facets(&self, tenant: TenantId) -> Result<ResourceFacets> {
+        self.read(|c| resources::facets(c, tenant))
     }
 
     fn resource_totals(&self, tenant: TenantId, query: &ResourceQuery) -> Result<ResourceTotals> {

@@ -325,3 +325,24 @@ pub(crate) fn get(
     .optional()?
     .ok_or(StoreError::NotFound("resource"))
 }
+
+/// The distinct providers, accounts and kinds of the tenant's listed
+/// resources.
+pub(crate) fn facets(c: &Connection, tenant: TenantId) -> Result<ResourceFacets> {
+    let distinct = |column: &str| -> Result<Vec<String>> {
+        let mut statement = c.prepare(&format!(
+            "SELECT DISTINCT {column} FROM resources WHERE tenant = ?1 AND current > 0 ORDER BY 1"
+        ))?;
+        let rows = statement.query_map([tenant.0], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+    };
+    let providers = distinct("provider")?
+        .iter()
+        .filter_map(|p| p.parse::<posture_model::Provider>().ok())
+        .collect();
+    Ok(ResourceFacets {
+        providers,
+        cloud_accounts: distinct("cloud_account")?,
+        kinds: distinct("kind")?,
+    })
+}

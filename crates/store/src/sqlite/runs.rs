@@ -77,6 +77,24 @@ pub(crate) fn get(c: &Connection, tenant: TenantId, id: i64) -> Result<Run> {
     .ok_or(StoreError::NotFound("run"))
 }
 
+/// The report's runs, oldest first; `NotFound` when the report is not the
+/// tenant's.
+pub(crate) fn of_report(c: &Connection, tenant: TenantId, report: i64) -> Result<Vec<Run>> {
+    let known: Option<i64> = c
+        .query_row(
+            "SELECT id FROM reports WHERE id = ?1 AND tenant = ?2",
+            params![report, tenant.0],
+            |r| r.get(0),
+        )
+        .optional()?;
+    known.ok_or(StoreError::NotFound("report"))?;
+    let mut statement = c.prepare(&format!(
+        "SELECT {COLS} FROM runs u WHERE u.report = ?1 ORDER BY u.requested_at, u.id"
+    ))?;
+    let rows = statement.query_map([report], |r| row_at(r, 0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<Run>>>()?)
+}
+
 pub(crate) fn get_any(c: &Connection, id: i64) -> Result<(TenantId, Run)> {
     c.query_row(
         &format!(
