@@ -37,8 +37,10 @@ async fn policies_controls_and_remediation() {
             && first["controlsCount"].as_u64() > Some(0)
     );
     assert_eq!(first["provider"], "AWS");
-    let (_, none) = server.get(t, "/cspm/policies?provider=GCP").await;
-    assert!(array(&none).is_empty(), "no GCP catalogue yet");
+    let (_, gcp) = server.get(t, "/cspm/policies?provider=GCP").await;
+    let gcp = array(&gcp);
+    assert!(!gcp.is_empty(), "the GCP catalogue has policies");
+    assert!(gcp.iter().all(|p| p["provider"] == "GCP"), "{gcp:?}");
     let (_, controls) = server
         .get(t, &format!("/cspm/policy/{}/controls", first["id"]))
         .await;

@@ -194,6 +194,7 @@ async fn a_day_in_the_portal() {
     let setup = Setup {
         aws_endpoint: Some(moto.endpoint.clone()),
         workers: 0,
+        ..Setup::default()
     };
     let server = Server::start(dir.path(), setup, clock.clone()).await;
     let tokens = support::tenants(&server.state);
