@@ -38,29 +38,14 @@ pub async fn collect_each<E>(
     request: CollectRequest,
     progress: Arc<dyn Progress>,
     collected_at: DateTime<Utc>,
-    mut each: impl FnMut(Resource) -> Result<(), E>,
+    each: impl FnMut(Resource) -> Result<(), E>,
 ) -> Result<(Attempt, Vec<CollectionError>), E> {
-    let (output, mut receiver) = Output::new(1024, progress);
-    let run = collect(session, request, output.clone(), collected_at);
-    let receiving = async {
-        while let Some(resource) = receiver.recv().await {
-            each(resource)?;
-        }
-        Ok(())
-    };
-    // The run owns the last sender: when it ends, the channel closes and
-    // the receiver drains what is left.
-    let ((attempt, errors), received) = tokio::join!(
-        async move {
-            let attempt = run.await;
-            let errors = output.errors();
-            drop(output);
-            (attempt, errors)
-        },
-        receiving
-    );
-    received?;
-    Ok((attempt, errors))
+    posture_collect::collect_each(
+        progress,
+        |output| collect(session, request, output, collected_at),
+        each,
+    )
+    .await
 }
 
 /// Collects the requested kinds into `output`. Never fails as a whole:

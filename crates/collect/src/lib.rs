@@ -5,8 +5,10 @@
 
 mod output;
 mod request;
+mod stream;
 mod tasks;
 
 pub use output::{Output, Progress, QuietProgress, Summary};
 pub use request::CollectRequest;
+pub use stream::collect_each;
 pub use tasks::{for_each_bounded, run_bounded};
