@@ -6,19 +6,10 @@ use crate::context::RegionCtx;
 use crate::regions::enabled_regions;
 use crate::services::{SERVICES, Scope};
 use chrono::{DateTime, Utc};
-use posture_collect::{CollectRequest, Output, Progress, run_bounded};
+use posture_collect::{Attempt, CollectRequest, Output, Progress, run_bounded};
 use posture_model::{CollectionError, Resource, ResourceKind};
 use std::collections::BTreeSet;
 use std::sync::Arc;
-
-/// What a run tried to read, for the inventory header.
-#[derive(Debug, Clone)]
-pub struct Attempt {
-    /// The requested kinds some service collects; the rest are not attempted
-    /// and their controls will show ERROR.
-    pub kinds: Vec<ResourceKind>,
-    pub regions: Vec<String>,
-}
 
 /// Every kind the AWS collector can produce.
 pub fn supported_kinds() -> BTreeSet<&'static str> {

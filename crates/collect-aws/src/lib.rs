@@ -16,6 +16,7 @@ mod services;
 mod session;
 
 pub use calls::ApiCalls;
-pub use collect::{Attempt, collect, collect_each, supported_kinds};
+pub use collect::{collect, collect_each, supported_kinds};
 pub use options::{AccessKeys, AssumeRole, AwsOptions, Partition, validate_role_arn};
+pub use posture_collect::Attempt;
 pub use session::{ConnectError, Session};

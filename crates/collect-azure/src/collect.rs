@@ -5,21 +5,10 @@ use crate::Session;
 use crate::context::Ctx;
 use crate::services::SERVICES;
 use chrono::{DateTime, Utc};
-use posture_collect::{CollectRequest, Output, Progress, run_bounded};
-use posture_model::{CollectionError, Resource, ResourceKind};
+use posture_collect::{Attempt, CollectRequest, Output, Progress, run_bounded};
+use posture_model::{CollectionError, Resource};
 use std::collections::BTreeSet;
 use std::sync::Arc;
-
-/// What a run tried to read, for the inventory header.
-#[derive(Debug, Clone)]
-pub struct Attempt {
-    /// The requested kinds some service collects; the rest are not attempted
-    /// and their controls will show ERROR.
-    pub kinds: Vec<ResourceKind>,
-    /// The regions read. ARM lists are subscription-wide, so this is
-    /// `["*"]` (every region) plus `global` for subscription-level kinds.
-    pub regions: Vec<String>,
-}
 
 /// Every kind the Azure collector can produce.
 pub fn supported_kinds() -> BTreeSet<&'static str> {
@@ -52,7 +41,8 @@ pub async fn collect_each<E>(
 /// what could not be read becomes collection errors in `output`. A
 /// connector is one subscription, so `request.regions` only filters the
 /// records (resources outside the listed regions are dropped; subscription
-/// level records are always kept).
+/// level records are always kept). The attempt's regions are `*` (ARM lists
+/// are subscription-wide), or the listed ones, plus `global`.
 pub async fn collect(
     session: Arc<Session>,
     request: CollectRequest,

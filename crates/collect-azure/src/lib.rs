@@ -16,7 +16,8 @@ pub mod permissions;
 mod services;
 mod session;
 
-pub use collect::{Attempt, collect, collect_each, supported_kinds};
+pub use collect::{collect, collect_each, supported_kinds};
 pub use operation::ApiCalls;
 pub use options::{AzureCloud, AzureOptions, is_guid};
+pub use posture_collect::Attempt;
 pub use session::{ConnectError, Session};

@@ -5,21 +5,10 @@ use crate::Session;
 use crate::context::{Ctx, GLOBAL};
 use crate::services::SERVICES;
 use chrono::{DateTime, Utc};
-use posture_collect::{CollectRequest, Output, Progress, run_bounded};
-use posture_model::{CollectionError, Resource, ResourceKind};
+use posture_collect::{Attempt, CollectRequest, Output, Progress, run_bounded};
+use posture_model::{CollectionError, Resource};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
-
-/// What a run tried to read, for the inventory header.
-#[derive(Debug, Clone)]
-pub struct Attempt {
-    /// The requested kinds some service collects; the rest are not attempted
-    /// and their controls will show ERROR.
-    pub kinds: Vec<ResourceKind>,
-    /// The request's regions, or every region a record was found in
-    /// (`global` included).
-    pub regions: Vec<String>,
-}
 
 /// Every kind the GCP collector can produce.
 pub fn supported_kinds() -> BTreeSet<&'static str> {
@@ -49,7 +38,9 @@ pub async fn collect_each<E>(
 }
 
 /// Collects the requested kinds into `output`. Never fails as a whole:
-/// what could not be read becomes collection errors in `output`.
+/// what could not be read becomes collection errors in `output`. The
+/// attempt's regions are the request's, or every region a record was
+/// found in (`global` included).
 pub async fn collect(
     session: Arc<Session>,
     request: CollectRequest,

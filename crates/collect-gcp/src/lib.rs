@@ -16,6 +16,7 @@ mod services;
 mod session;
 
 pub use client::{ApiCalls, Call};
-pub use collect::{Attempt, collect, collect_each, supported_kinds};
+pub use collect::{collect, collect_each, supported_kinds};
 pub use options::{GcpOptions, KeySource, OptionsError, ServiceAccountKey, validate_project_id};
+pub use posture_collect::Attempt;
 pub use session::{ConnectError, Session};

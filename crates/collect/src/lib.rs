@@ -9,6 +9,6 @@ mod stream;
 mod tasks;
 
 pub use output::{Output, Progress, QuietProgress, Summary};
-pub use request::CollectRequest;
+pub use request::{Attempt, CollectRequest};
 pub use stream::collect_each;
 pub use tasks::{for_each_bounded, run_bounded};

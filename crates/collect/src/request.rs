@@ -20,3 +20,13 @@ impl CollectRequest {
         self.kinds.iter().any(|k| k.as_str() == kind)
     }
 }
+
+/// What a run tried to read, for the inventory header.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// The requested kinds some service of the collector reads; the rest
+    /// are not attempted and their controls will show ERROR.
+    pub kinds: Vec<ResourceKind>,
+    /// The regions read (each collector's docs say how it scopes regions).
+    pub regions: Vec<String>,
+}

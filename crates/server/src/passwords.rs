@@ -63,7 +63,12 @@ pub fn needs_rehash(phc: &str) -> bool {
         return true;
     };
     let default = Params::default();
+    // A shorter output than ours (a truncated or foreign hash) is weaker.
+    let short = hash
+        .hash
+        .is_none_or(|output| output.len() < Params::DEFAULT_OUTPUT_LEN);
     hash.algorithm != argon2::Algorithm::Argon2id.ident()
+        || short
         || params.m_cost() < default.m_cost()
         || params.t_cost() < default.t_cost()
         || params.p_cost() < default.p_cost()
@@ -110,6 +115,9 @@ mod tests {
             "$bcrypt$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA",
             "$argon2id$v=19$m=nope,t=2,p=1$c2FsdHNhbHQ$aGFzaA",
             &phc[..phc.len() - 5],
+            // Truncated to a whole number of bytes: still a valid PHC
+            // string, with a 24-byte output.
+            &phc[..phc.len() - 11],
         ];
         for case in cases {
             assert!(!verify_password("pw", case), "{case}");

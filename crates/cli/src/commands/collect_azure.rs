@@ -42,7 +42,6 @@ fn options(args: &AzureArgs) -> anyhow::Result<AzureOptions> {
     options.graph_endpoint = args.graph_endpoint.clone();
     options.max_attempts = args.max_attempts.max(1);
     options.timeout = Duration::from_secs(args.call_timeout_secs.max(1));
-    options.validate().map_err(|e| anyhow::anyhow!(e))?;
     Ok(options)
 }
 

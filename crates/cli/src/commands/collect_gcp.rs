@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-fn options(args: &GcpArgs) -> anyhow::Result<GcpOptions> {
+fn options(args: &GcpArgs) -> GcpOptions {
     let mut options = GcpOptions::new(
         &args.project_id,
         KeySource::File(args.credentials_file.clone()),
@@ -20,8 +20,7 @@ fn options(args: &GcpArgs) -> anyhow::Result<GcpOptions> {
     options.api_endpoint = args.api_endpoint.clone();
     options.max_attempts = args.max_attempts.max(1);
     options.timeout = Duration::from_secs(args.call_timeout_secs.max(1));
-    options.validate()?;
-    Ok(options)
+    options
 }
 
 /// Collects `kinds` from the project `args` reach into an inventory at `out`.
@@ -29,7 +28,7 @@ pub fn collect(args: &GcpArgs, kinds: BTreeSet<ResourceKind>, out: &Path) -> any
     if args.concurrency == 0 {
         bail!("--concurrency must be at least 1");
     }
-    let options = options(args)?;
+    let options = options(args);
     runtime()?.block_on(async {
         let session = Session::connect(&options)
             .await
