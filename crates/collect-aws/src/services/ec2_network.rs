@@ -6,10 +6,13 @@ use super::ec2::{arn, name, tags};
 use super::util::put;
 use crate::context::RegionCtx;
 use aws_sdk_ec2::Client;
+use aws_sdk_ec2::error::SdkError;
+use aws_sdk_ec2::operation::describe_flow_logs::DescribeFlowLogsError;
 use aws_sdk_ec2::types::{
-    Filter, FlowLog, NetworkAcl, NetworkAclEntry, Subnet, Vpc, VpcCidrBlockStateCode,
+    FlowLog, NetworkAcl, NetworkAclEntry, Subnet, Vpc, VpcCidrBlockStateCode,
 };
 use serde_json::{Map, Value, json};
+use std::collections::HashMap;
 
 const VPC: &str = "aws.ec2.vpc";
 const SUBNET: &str = "aws.ec2.subnet";
@@ -39,26 +42,27 @@ async fn vpcs(ctx: &RegionCtx, client: &Client) {
         Ok(vpcs) => vpcs,
         Err(err) => return ctx.fail(VPC, &ctx.region, "ec2:DescribeVpcs", None, &err),
     };
+    if vpcs.is_empty() {
+        return;
+    }
+    // One listing for the region instead of one filtered call per VPC.
+    // When it fails, the VPCs are still recorded, without `flow_logs`.
+    let mut flow_logs = match region_flow_logs(client).await {
+        Ok(logs) => Some(logs),
+        Err(err) => {
+            ctx.fail(VPC, &ctx.region, "ec2:DescribeFlowLogs", None, &err);
+            None
+        }
+    };
     for vpc in vpcs {
         let Some(vpc_id) = vpc.vpc_id() else {
             continue;
         };
         let id = arn(ctx, ctx.account(), &format!("vpc/{vpc_id}"));
         let mut config = vpc_config(&vpc);
-        let flow_logs = client
-            .describe_flow_logs()
-            .filter(Filter::builder().name("resource-id").values(vpc_id).build())
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await;
-        match flow_logs {
-            Ok(logs) => {
-                let logs = logs.iter().map(flow_log).collect();
-                config.insert("flow_logs".into(), Value::Array(logs));
-            }
-            Err(err) => ctx.fail(VPC, &ctx.region, "ec2:DescribeFlowLogs", Some(&id), &err),
+        if let Some(by_resource) = flow_logs.as_mut() {
+            let logs = by_resource.remove(vpc_id).unwrap_or_default();
+            config.insert("flow_logs".into(), Value::Array(logs));
         }
         ctx.emit(
             VPC,
@@ -70,6 +74,30 @@ async fn vpcs(ctx: &RegionCtx, client: &Client) {
         )
         .await;
     }
+}
+
+/// Every flow log in the region (VPC, subnet and interface ones alike),
+/// as records grouped by the id of the resource each one captures.
+async fn region_flow_logs(
+    client: &Client,
+) -> Result<HashMap<String, Vec<Value>>, SdkError<DescribeFlowLogsError>> {
+    let logs = client
+        .describe_flow_logs()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await?;
+    let mut by_resource: HashMap<String, Vec<Value>> = HashMap::new();
+    for log in &logs {
+        if let Some(resource) = log.resource_id() {
+            by_resource
+                .entry(resource.to_owned())
+                .or_default()
+                .push(flow_log(log));
+        }
+    }
+    Ok(by_resource)
 }
 
 /// Every field of a VPC record except its flow logs.
