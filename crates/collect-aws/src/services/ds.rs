@@ -12,7 +12,7 @@ use aws_sdk_directory::Client;
 use aws_sdk_directory::types::{DirectoryDescription, LdapsType, RadiusSettings, RadiusStatus};
 use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub const KINDS: &[&str] = &[DIRECTORY];
 
@@ -43,13 +43,22 @@ pub async fn collect(ctx: RegionCtx) {
             }
         }
     }
+    if listed.is_empty() {
+        return;
+    }
+    let subscriptions = log_subscriptions(&ctx, &client).await;
     for_each_bounded(&listed, ctx.fan_out(), |directory| {
-        directory_record(&ctx, &client, directory)
+        directory_record(&ctx, &client, directory, subscriptions.as_ref())
     })
     .await;
 }
 
-async fn directory_record(ctx: &RegionCtx, client: &Client, d: &DirectoryDescription) {
+async fn directory_record(
+    ctx: &RegionCtx,
+    client: &Client,
+    d: &DirectoryDescription,
+    subscriptions: Option<&HashMap<String, Vec<Value>>>,
+) {
     let Some(directory_id) = d.directory_id() else {
         return;
     };
@@ -61,7 +70,10 @@ async fn directory_record(ctx: &RegionCtx, client: &Client, d: &DirectoryDescrip
     );
     let directory_type = d.r#type().map(|t| t.as_str()).unwrap_or_default();
     let mut config = directory_config(d);
-    log_subscriptions(ctx, client, directory_id, &id, &mut config).await;
+    if let Some(by_directory) = subscriptions {
+        let own = by_directory.get(directory_id).cloned().unwrap_or_default();
+        config.insert("log_subscriptions".into(), Value::Array(own));
+    }
     if WITH_SNAPSHOTS.contains(&directory_type) {
         snapshot_limits(ctx, client, directory_id, &id, &mut config).await;
     } else {
@@ -144,23 +156,22 @@ fn radius(r: &RadiusSettings) -> Value {
     Value::Object(config)
 }
 
+/// The region's log subscriptions by directory id: one listing for the
+/// region instead of one per directory. `None`, with a collection error
+/// (no resource: it stands for the region's directories), when it fails.
 async fn log_subscriptions(
     ctx: &RegionCtx,
     client: &Client,
-    directory_id: &str,
-    id: &str,
-    config: &mut Map<String, Value>,
-) {
-    let mut pages = client
-        .list_log_subscriptions()
-        .directory_id(directory_id)
-        .into_paginator()
-        .send();
-    let mut subscriptions = Vec::new();
+) -> Option<HashMap<String, Vec<Value>>> {
+    let mut pages = client.list_log_subscriptions().into_paginator().send();
+    let mut by_directory: HashMap<String, Vec<Value>> = HashMap::new();
     while let Some(page) = pages.next().await {
         match page {
             Ok(page) => {
                 for s in page.log_subscriptions() {
+                    let Some(directory_id) = s.directory_id() else {
+                        continue;
+                    };
                     let mut entry = Map::new();
                     put(&mut entry, "log_group_name", s.log_group_name());
                     put(
@@ -168,21 +179,25 @@ async fn log_subscriptions(
                         "created",
                         s.subscription_created_date_time().and_then(rfc3339),
                     );
-                    subscriptions.push(Value::Object(entry));
+                    by_directory
+                        .entry(directory_id.to_owned())
+                        .or_default()
+                        .push(Value::Object(entry));
                 }
             }
             Err(err) => {
-                return ctx.fail(
+                ctx.fail(
                     DIRECTORY,
                     &ctx.region,
                     "ds:ListLogSubscriptions",
-                    Some(id),
+                    None,
                     &err,
                 );
+                return None;
             }
         }
     }
-    config.insert("log_subscriptions".into(), Value::Array(subscriptions));
+    Some(by_directory)
 }
 
 async fn snapshot_limits(

@@ -10,7 +10,7 @@ use aws_sdk_efs::Client;
 use aws_sdk_efs::types::{FileSystemDescription, LifecyclePolicy, MountTargetDescription};
 use posture_collect::for_each_bounded;
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub const KINDS: &[&str] = &[FILE_SYSTEM];
 
@@ -55,13 +55,22 @@ pub async fn collect(ctx: RegionCtx) {
             }
         }
     }
+    if file_systems.is_empty() {
+        return;
+    }
+    let access_points = access_point_counts(&ctx, &client).await;
     for_each_bounded(&file_systems, ctx.fan_out(), |file_system| {
-        describe(&ctx, &client, file_system)
+        describe(&ctx, &client, file_system, access_points.as_ref())
     })
     .await;
 }
 
-async fn describe(ctx: &RegionCtx, client: &Client, fs: &FileSystemDescription) {
+async fn describe(
+    ctx: &RegionCtx,
+    client: &Client,
+    fs: &FileSystemDescription,
+    access_points: Option<&HashMap<String, usize>>,
+) {
     let fs_id = fs.file_system_id();
     let id = fs.file_system_arn().map_or_else(
         || {
@@ -110,7 +119,8 @@ async fn describe(ctx: &RegionCtx, client: &Client, fs: &FileSystemDescription) 
     if let Some(targets) = mount_targets(ctx, client, fs_id, &id).await {
         config.insert("mount_targets".into(), Value::Array(targets));
     }
-    if let Some(count) = access_point_count(ctx, client, fs_id, &id).await {
+    if let Some(counts) = access_points {
+        let count = counts.get(fs_id).copied().unwrap_or(0);
         config.insert("access_point_count".into(), Value::from(count));
     }
 
@@ -307,32 +317,33 @@ async fn mount_target(
     Value::Object(entry)
 }
 
-async fn access_point_count(
-    ctx: &RegionCtx,
-    client: &Client,
-    fs_id: &str,
-    id: &str,
-) -> Option<usize> {
-    let mut count = 0;
-    let mut pages = client
-        .describe_access_points()
-        .file_system_id(fs_id)
-        .into_paginator()
-        .send();
+/// The region's access points counted by file system: one listing for the
+/// region instead of one per file system. `None`, with a collection error
+/// (no resource: it stands for the region's file systems), when the
+/// listing fails.
+async fn access_point_counts(ctx: &RegionCtx, client: &Client) -> Option<HashMap<String, usize>> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut pages = client.describe_access_points().into_paginator().send();
     while let Some(page) = pages.next().await {
         match page {
-            Ok(page) => count += page.access_points().len(),
+            Ok(page) => {
+                for point in page.access_points() {
+                    if let Some(fs_id) = point.file_system_id() {
+                        *counts.entry(fs_id.to_owned()).or_default() += 1;
+                    }
+                }
+            }
             Err(err) => {
                 ctx.fail(
                     FILE_SYSTEM,
                     &ctx.region,
                     "elasticfilesystem:DescribeAccessPoints",
-                    Some(id),
+                    None,
                     &err,
                 );
                 return None;
             }
         }
     }
-    Some(count)
+    Some(counts)
 }
