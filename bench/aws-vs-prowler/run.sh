@@ -9,8 +9,10 @@
 # 1,080 resources), then scans it with Prowler and with `posture scan aws`,
 # once directly and once through latency_proxy.py (+DELAY_MS per call, a
 # stand-in for the round trip to the real cloud). Each scan runs under
-# /usr/bin/time -v. Prints a table of wall seconds and peak RSS per tool and
-# latency, the Prowler/posture ratios, and what each scan produced.
+# /usr/bin/time -v, RUNS times each. Prints a table of wall seconds (median
+# and range) and peak RSS per tool and latency, the Prowler/posture ratios of
+# the medians, and what each scan produced. Repeating matters: moto shares
+# the two cores with both tools, and one scan's wall time varies by half.
 #
 # Environment:
 #   POSTURE_BIN   posture binary (default target/release/posture)
@@ -20,6 +22,8 @@
 #   DELAY_MS      latency the proxy adds to every call (default 50)
 #   LATENCIES     which passes to run: "0 50" = direct, then through the proxy
 #                 (default "0 $DELAY_MS"; "0" alone skips the proxy pass)
+#   RUNS          scans per tool and latency, alternating the tools (default 3);
+#                 the table gives each tool's median, the ratios compare medians
 #   RETRIES       retries per failed call, for both tools (default 0: see below)
 #   POSTURE_ARGS  extra flags for posture
 #   PROWLER_ARGS  extra flags for Prowler
@@ -49,6 +53,7 @@ latencies=${LATENCIES:-0 $delay}
 posture=${POSTURE_BIN:-$root/target/release/posture}
 prowler_venv=${PROWLER_VENV:-$root/bench/.venv-prowler}
 retries=${RETRIES:-0}
+runs=${RUNS:-3}
 posture_args="--max-attempts $((retries + 1)) ${POSTURE_ARGS:-}"
 prowler_args="--aws-retries-max-attempts $retries ${PROWLER_ARGS:-}"
 out=${OUT_DIR:-$(mktemp -d /tmp/aws-vs-prowler.XXXXXX)}
@@ -63,6 +68,7 @@ prowler_excluded=(awslambda_function_no_secrets_in_code route53_dangling_ip_subd
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+case $runs in ''|*[!0-9]*|0) die "RUNS must be a positive number, not '$runs'";; esac
 [ -x "$posture" ] || die "no posture binary at $posture (cargo build --release -p posture, or set POSTURE_BIN)"
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is required: apt-get install time"
 
@@ -197,7 +203,7 @@ AWS_ENDPOINT_URL=$moto "${cmd[@]}" > /dev/null 2>&1 || true
 "$prowler_venv/bin/prowler" aws --list-checks > /dev/null 2>&1 || true
 
 results=$out/results.tsv
-printf 'tool\tlatency_ms\twall_s\tpeak_rss_mib\tresult\n' > "$results"
+printf 'tool\tlatency_ms\trun\twall_s\tpeak_rss_mib\tresult\n' > "$results"
 proxy_port=
 for latency in $latencies; do
   if [ "$latency" = 0 ]; then
@@ -210,15 +216,17 @@ for latency in $latencies; do
     wait_port "$proxy_port"
     endpoint=http://127.0.0.1:$proxy_port
   fi
-  label=${latency}ms
-  log "Prowler, +$latency ms per call"
-  run_prowler "$label" "$endpoint"
-  printf 'prowler\t%s\t%s\t%s\t%s\n' "$latency" "$wall" "$rss" "$summary" >> "$results"
-  log "  $wall s, $rss MiB: $summary"
-  log "posture, +$latency ms per call"
-  run_posture "$label" "$endpoint"
-  printf 'posture\t%s\t%s\t%s\t%s\n' "$latency" "$wall" "$rss" "$summary" >> "$results"
-  log "  $wall s, $rss MiB: $summary"
+  for run in $(seq 1 "$runs"); do
+    label=${latency}ms-$run
+    log "Prowler, +$latency ms per call, run $run/$runs"
+    run_prowler "$label" "$endpoint"
+    printf 'prowler\t%s\t%s\t%s\t%s\t%s\n' "$latency" "$run" "$wall" "$rss" "$summary" >> "$results"
+    log "  $wall s, $rss MiB: $summary"
+    log "posture, +$latency ms per call, run $run/$runs"
+    run_posture "$label" "$endpoint"
+    printf 'posture\t%s\t%s\t%s\t%s\t%s\n' "$latency" "$run" "$wall" "$rss" "$summary" >> "$results"
+    log "  $wall s, $rss MiB: $summary"
+  done
 done
 
 # --- report ----------------------------------------------------------------
@@ -229,20 +237,27 @@ echo "Prowler: AWS_ENDPOINT_URL=\$ENDPOINT ${cmd[*]}"
 posture_cmd '$LATENCY' '$ENDPOINT'
 echo "posture: AWS_ENDPOINT_URL=\$ENDPOINT ${cmd[*]}"
 "$py" - "$results" <<'EOF'
-import csv, sys
+import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-print(f"{'tool':<8} {'latency':>8} {'wall s':>9} {'peak RSS MiB':>13}  result")
+groups = {}
 for r in rows:
-    print(f"{r['tool']:<8} {r['latency_ms'] + ' ms':>8} {float(r['wall_s']):>9.2f} {float(r['peak_rss_mib']):>13.1f}  {r['result']}")
+    groups.setdefault((r["tool"], r["latency_ms"]), []).append(r)
+medians = {}
+print(f"{'tool':<8} {'latency':>8} {'runs':>4} {'wall s (median)':>16} {'range':>13} {'peak RSS MiB':>13}  result")
+for (tool, lat), rs in groups.items():
+    walls = [float(r["wall_s"]) for r in rs]
+    rsss = [float(r["peak_rss_mib"]) for r in rs]
+    wall, rss = statistics.median(walls), statistics.median(rsss)
+    medians[(tool, lat)] = (wall, rss)
+    span = f"{min(walls):.2f}-{max(walls):.2f}"
+    print(f"{tool:<8} {lat + ' ms':>8} {len(rs):>4} {wall:>16.2f} {span:>13} {rss:>13.1f}  {rs[-1]['result']}")
 print()
-by = {(r["tool"], r["latency_ms"]): r for r in rows}
 for lat in dict.fromkeys(r["latency_ms"] for r in rows):
-    p, q = by.get(("prowler", lat)), by.get(("posture", lat))
+    p, q = medians.get(("prowler", lat)), medians.get(("posture", lat))
     if not (p and q):
         continue
-    wall = float(p["wall_s"]) / max(float(q["wall_s"]), 0.01)
-    rss = float(p["peak_rss_mib"]) / max(float(q["peak_rss_mib"]), 0.1)
-    print(f"+{lat} ms per call: Prowler/posture wall {wall:.1f}x, peak RSS {rss:.1f}x")
+    print(f"+{lat} ms per call: Prowler/posture wall {p[0] / max(q[0], 0.01):.1f}x, "
+          f"peak RSS {p[1] / max(q[1], 0.1):.1f}x (medians)")
 EOF
 echo
 echo "reports, logs and results.tsv: $out"
