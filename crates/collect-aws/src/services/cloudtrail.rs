@@ -277,11 +277,7 @@ pub async fn collect(ctx: RegionCtx) {
 async fn bucket_settings(ctx: &RegionCtx, bucket: &str, arn: &str) -> Option<Value> {
     let here = super::s3::client(ctx, &ctx.region);
     let region = match here.get_bucket_location().bucket(bucket).send().await {
-        Ok(out) => match out.location_constraint().map(|c| c.as_str()) {
-            None | Some("") => "us-east-1".to_owned(),
-            Some("EU") => "eu-west-1".to_owned(),
-            Some(other) => other.to_owned(),
-        },
+        Ok(out) => super::s3::location_region(out.location_constraint().map(|c| c.as_str())),
         Err(err) if code(&err) == Some("NoSuchBucket") => return Some(Value::Null),
         Err(err) => {
             ctx.fail(TRAIL, &ctx.region, "s3:GetBucketLocation", Some(arn), &err);

@@ -105,9 +105,18 @@ async fn account_public_access_block(ctx: &RegionCtx) {
     .await;
 }
 
+/// Buckets per ListBuckets page. Asking for a page size makes the listing
+/// paginated, which S3 requires past the default 10,000-bucket quota and
+/// answers with each bucket's region (saving a GetBucketLocation each).
+const BUCKETS_PER_PAGE: i32 = 10_000;
+
 async fn buckets(ctx: &RegionCtx) {
     let home = client(ctx, &ctx.region);
-    let mut pages = home.list_buckets().into_paginator().send();
+    let mut pages = home
+        .list_buckets()
+        .max_buckets(BUCKETS_PER_PAGE)
+        .into_paginator()
+        .send();
     let mut listed = Vec::new();
     while let Some(page) = pages.next().await {
         match page {
@@ -133,16 +142,8 @@ async fn bucket(
         return;
     };
     let id = format!("arn:{}:s3:::{name}", ctx.partition());
-    let region = match home.get_bucket_location().bucket(&name).send().await {
-        Ok(out) => match out.location_constraint().map(|c| c.as_str()) {
-            None | Some("") => "us-east-1".to_owned(),
-            Some("EU") => "eu-west-1".to_owned(),
-            Some(other) => other.to_owned(),
-        },
-        Err(err) => {
-            ctx.fail(BUCKET, &ctx.region, "s3:GetBucketLocation", Some(&id), &err);
-            return;
-        }
+    let Some(region) = bucket_region(ctx, home, &bucket, &name, &id).await else {
+        return;
     };
     if let Some(wanted) = &ctx.request.regions
         && !wanted.contains(&region)
@@ -181,6 +182,40 @@ async fn bucket(
         Value::Object(config),
     )
     .await;
+}
+
+/// The bucket's region: from the listing when S3 gave it, else from
+/// GetBucketLocation (older S3 implementations and emulators). `None`
+/// when the location could not be read; the error is recorded.
+async fn bucket_region(
+    ctx: &RegionCtx,
+    home: &Client,
+    bucket: &aws_sdk_s3::types::Bucket,
+    name: &str,
+    id: &str,
+) -> Option<String> {
+    if let Some(listed) = bucket.bucket_region().filter(|r| !r.is_empty()) {
+        return Some(listed.to_owned());
+    }
+    match home.get_bucket_location().bucket(name).send().await {
+        Ok(out) => Some(location_region(
+            out.location_constraint().map(|c| c.as_str()),
+        )),
+        Err(err) => {
+            ctx.fail(BUCKET, &ctx.region, "s3:GetBucketLocation", Some(id), &err);
+            None
+        }
+    }
+}
+
+/// GetBucketLocation's answer as a region name: empty means us-east-1 and
+/// the legacy `EU` means eu-west-1.
+pub(crate) fn location_region(constraint: Option<&str>) -> String {
+    match constraint {
+        None | Some("") => "us-east-1".to_owned(),
+        Some("EU") => "eu-west-1".to_owned(),
+        Some(other) => other.to_owned(),
+    }
 }
 
 /// Reads one bucket's settings; a failed call leaves its field out (not
@@ -396,5 +431,18 @@ impl BucketReader<'_> {
                 BTreeMap::new()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::location_region;
+
+    #[test]
+    fn location_constraints_name_their_regions() {
+        assert_eq!(location_region(None), "us-east-1");
+        assert_eq!(location_region(Some("")), "us-east-1");
+        assert_eq!(location_region(Some("EU")), "eu-west-1");
+        assert_eq!(location_region(Some("ap-south-1")), "ap-south-1");
     }
 }
