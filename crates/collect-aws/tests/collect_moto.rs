@@ -11,11 +11,7 @@ use support::{Moto, find};
 
 async fn seed(moto: &Moto) {
     let config = support::sdk_config(moto, "us-east-1").await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = support::s3_client(&config);
     use aws_sdk_s3::types::*;
     for name in ["acme-good", "acme-bad"] {
         s3.create_bucket()

@@ -1036,11 +1036,7 @@ async fn collects_firehose_records_that_match_their_schemas() {
     use aws_sdk_firehose::types::*;
     let moto = Moto::start();
     let config = support::sdk_config(&moto, "us-east-1").await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = support::s3_client(&config);
     s3.create_bucket()
         .bucket("acme-firehose")
         .send()

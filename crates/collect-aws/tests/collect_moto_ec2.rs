@@ -49,11 +49,7 @@ async fn seed(moto: &Moto) -> Planted {
         vpcs.push(id);
     }
     let logged_vpc = vpcs[0].clone();
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = support::s3_client(&config);
     s3.create_bucket()
         .bucket("acme-flow-logs")
         .send()

@@ -162,11 +162,7 @@ async fn seed_logs_and_trails(moto: &Moto) -> String {
             .expect("bulk log group");
     }
 
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&east)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = support::s3_client(&east);
     s3.create_bucket()
         .bucket("acme-trail-logs")
         .send()

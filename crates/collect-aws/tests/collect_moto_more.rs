@@ -56,11 +56,7 @@ async fn seed(moto: &Moto) -> Planted {
         .await
         .expect("enable rotation");
 
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = support::s3_client(&config);
     s3.create_bucket()
         .bucket("acme-trail-logs")
         .send()

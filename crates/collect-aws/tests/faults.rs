@@ -52,11 +52,7 @@ async fn seed(moto: &Moto) {
         }
     }
     let config = support::sdk_config(moto, "us-east-1").await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = support::s3_client(&config);
     for n in 0..4 {
         s3.create_bucket()
             .bucket(format!("faults-{n}"))

@@ -22,11 +22,7 @@ async fn seed(moto: &Moto) {
         ("acme-legacy", "eu-west-1"),
     ] {
         let config = support::sdk_config(moto, region).await;
-        let s3 = aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::config::Builder::from(&config)
-                .force_path_style(true)
-                .build(),
-        );
+        let s3 = support::s3_client(&config);
         let mut create = s3.create_bucket().bucket(name);
         if region != "us-east-1" {
             create = create.create_bucket_configuration(

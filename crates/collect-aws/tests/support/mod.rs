@@ -21,6 +21,16 @@ pub async fn sdk_config(moto: &Moto, region: &str) -> aws_config::SdkConfig {
         .await
 }
 
+/// An S3 client on `config` with path-style addressing: moto does not
+/// resolve bucket host names.
+pub fn s3_client(config: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(true)
+            .build(),
+    )
+}
+
 /// Collector options pointing at `moto`.
 pub fn options(moto: &Moto) -> posture_collect_aws::AwsOptions {
     options_at(&moto.endpoint)
